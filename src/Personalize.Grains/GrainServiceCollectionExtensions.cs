@@ -1,0 +1,21 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Personalize.Grains;
+
+public static class GrainServiceCollectionExtensions
+{
+    /// <summary>What a silo needs besides Orleans itself to host the Personalize grains.</summary>
+    public static IServiceCollection AddPersonalizeGrains(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<NudgeOptions>()
+            .Bind(configuration.GetSection(NudgeOptions.Section))
+            .Validate(o => o.MaxPerShopperPerHour >= 1, $"{NudgeOptions.Section}:MaxPerShopperPerHour must be at least 1")
+            .ValidateOnStart();
+        services.AddSingleton<TriggerCatalogCache>();
+        services.AddHostedService(sp => sp.GetRequiredService<TriggerCatalogCache>());
+        return services;
+    }
+}

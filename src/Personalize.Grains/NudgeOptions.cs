@@ -1,0 +1,13 @@
+namespace Personalize.Grains;
+
+/// <summary><c>Personalize:Nudges</c>: guards that hold across all triggers and channels.</summary>
+public sealed class NudgeOptions
+{
+    public const string Section = "Personalize:Nudges";
+
+    /// <summary>At most this many pushes per shopper in any rolling hour.</summary>
+    public int MaxPerShopperPerHour { get; set; } = 4;
+
+    /// <summary>How long click-only changes may wait before they are written (they are also written on deactivation).</summary>
+    public TimeSpan ClickFlushDelay { get; set; } = TimeSpan.FromSeconds(5);
+}

@@ -1,0 +1,59 @@
+namespace Personalize.Grains;
+
+/// <summary>
+/// Everything kept about one shopper. Every collection is bounded (caps in <see cref="ShopperLimits"/>)
+/// so an idle grain stays small and a hostile client cannot grow it.
+/// </summary>
+[GenerateSerializer, Alias("Personalize.ShopperState")]
+public sealed class ShopperState
+{
+    [Id(0)] public List<BasketLine> Basket { get; set; } = [];
+    /// <summary>The click ring, oldest first; feeds <c>count</c> conditions and <c>recentEvents</c>.</summary>
+    [Id(1)] public List<ShopperEvent> Clicks { get; set; } = [];
+    /// <summary>Recent event ids, oldest first, for idempotency.</summary>
+    [Id(2)] public List<string> SeenEventIds { get; set; } = [];
+    /// <summary>Pushes issued and not yet shown, clicked, dismissed or expired.</summary>
+    [Id(3)] public List<Nudge> Outbox { get; set; } = [];
+    [Id(4)] public int Orders { get; set; }
+    [Id(5)] public decimal LifetimeValue { get; set; }
+    [Id(6)] public bool ConsentWithdrawn { get; set; }
+    [Id(7)] public DateTimeOffset? FirstSeen { get; set; }
+    /// <summary>Unique offer codes issued to this shopper, by trigger id (codePrefix offers).</summary>
+    [Id(8)] public Dictionary<string, string> IssuedCodes { get; set; } = [];
+    /// <summary>Recent order ids, for idempotency by order.</summary>
+    [Id(9)] public List<string> OrderIds { get; set; } = [];
+    [Id(10)] public int? NpsScore { get; set; }
+    /// <summary>Per-trigger memory: how often and when it fired, holdout assignment.</summary>
+    [Id(11)] public Dictionary<string, TriggerMemory> Triggers { get; set; } = [];
+    /// <summary>When the last pushes were issued (at most the hourly cap), for the global cap.</summary>
+    [Id(12)] public List<DateTimeOffset> RecentPushes { get; set; } = [];
+    [Id(13)] public bool Identified { get; set; }
+    [Id(14)] public DateTimeOffset? LastEventAt { get; set; }
+    /// <summary>This shopper's own referral code, once claimed.</summary>
+    [Id(15)] public string? ReferralCode { get; set; }
+    /// <summary>The referrer who brought this shopper (first touch), if any.</summary>
+    [Id(16)] public string? ReferredBy { get; set; }
+    /// <summary>Friends this shopper referred who became customers.</summary>
+    [Id(17)] public int Referrals { get; set; }
+}
+
+[GenerateSerializer, Alias("Personalize.TriggerMemory")]
+public sealed class TriggerMemory
+{
+    [Id(0)] public int Fired { get; set; }
+    [Id(1)] public DateTimeOffset? LastFiredAt { get; set; }
+    /// <summary>When the shopper was last counted in this trigger's holdout.</summary>
+    [Id(2)] public DateTimeOffset? HoldoutAt { get; set; }
+    /// <summary>Whether a purchase already counted as this trigger's conversion for the last touch.</summary>
+    [Id(3)] public bool Converted { get; set; }
+}
+
+public static class ShopperLimits
+{
+    public const int ClickRing = 100;
+    public const int SeenEventIds = 256;
+    public const int Outbox = 20;
+    public const int OrderIds = 100;
+    public const int BasketLines = 200;
+    public const int RecentEventsInView = 20;
+}
