@@ -1,0 +1,14 @@
+-- Keeps the row (and so the version history) but drops the payload; Orleans reads the new version from column 0.
+UPDATE OrleansStorage
+SET PayloadBinary = NULL,
+    ModifiedOn = now(),
+    Version = Version + 1
+WHERE GrainIdHash = @GrainIdHash
+  AND GrainTypeHash = @GrainTypeHash
+  AND GrainIdN0 = @GrainIdN0
+  AND GrainIdN1 = @GrainIdN1
+  AND ServiceId = @ServiceId
+  AND GrainTypeString = @GrainTypeString
+  AND GrainIdExtensionString IS NOT DISTINCT FROM @GrainIdExtensionString
+  AND Version = @GrainStateVersion
+RETURNING Version;

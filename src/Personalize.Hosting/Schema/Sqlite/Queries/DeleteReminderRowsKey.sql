@@ -1,0 +1,2 @@
+DELETE FROM OrleansRemindersTable
+WHERE ServiceId = @ServiceId;

@@ -1,0 +1,153 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans;
+using Orleans.Hosting;
+using Orleans.Messaging;
+using Orleans.Runtime;
+using Orleans.Runtime.Membership;
+using Personalize.Hosting.Storage;
+
+namespace Personalize.Hosting;
+
+/// <summary>
+/// Storage and clustering choices of a Personalize silo or client (CONTRACT.md §1:
+/// <c>Personalize:Storage:Provider</c>, <c>Personalize:Cluster:Clustering</c>, <c>ConnectionStrings:Personalize</c>).
+/// ClusterOptions (ClusterId, ServiceId) are the caller's to set.
+/// </summary>
+public static class PersonalizeStorageExtensions
+{
+    /// <summary>
+    /// Registers grain storage <see cref="StorageNames.Default"/> and the reminder service.
+    /// <paramref name="provider"/>: "Sqlite" or "Postgres" (ADO.NET on that database, schema installed at
+    /// start-up before the providers read their queries) or "Memory" (tests only; nothing survives a restart).
+    /// </summary>
+    public static ISiloBuilder AddPersonalizeStorage(this ISiloBuilder silo, string provider, string connectionString)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(provider);
+
+        if (provider.Equals("Memory", StringComparison.OrdinalIgnoreCase))
+        {
+            silo.AddMemoryGrainStorage(StorageNames.Default);
+            silo.UseInMemoryReminderService();
+            return silo;
+        }
+
+        var dialect = provider switch
+        {
+            _ when provider.Equals("Sqlite", StringComparison.OrdinalIgnoreCase) => SchemaDialect.Sqlite,
+            _ when provider.Equals("Postgres", StringComparison.OrdinalIgnoreCase) => SchemaDialect.Postgres,
+            _ => throw new ArgumentException(
+                $"Unknown storage provider '{provider}' (Personalize:Storage:Provider). Use Sqlite, Postgres or Memory.",
+                nameof(provider)),
+        };
+        RequireConnectionString(connectionString, $"the {dialect} storage provider");
+
+        var invariant = AdoNetInvariantNames.For(dialect);
+        AddSchemaInstall(silo.Services, new SchemaTarget(dialect, connectionString));
+        silo.AddAdoNetGrainStorage(StorageNames.Default, options =>
+        {
+            options.Invariant = invariant;
+            options.ConnectionString = connectionString;
+        });
+        silo.UseAdoNetReminderService(options =>
+        {
+            options.Invariant = invariant;
+            options.ConnectionString = connectionString;
+        });
+        return silo;
+    }
+
+    /// <summary>
+    /// Configures membership. "Localhost": a single-host development cluster on loopback. "Postgres": ADO.NET
+    /// membership in PostgreSQL (schema installed at start-up); the silo listens on all addresses and advertises
+    /// this host's address, which a caller may override through <c>EndpointOptions.AdvertisedIPAddress</c>.
+    /// </summary>
+    public static ISiloBuilder AddPersonalizeClustering(
+        this ISiloBuilder silo, string clustering, string connectionString, int siloPort, int gatewayPort)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(siloPort);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(gatewayPort);
+
+        if (IsPostgresClustering(clustering))
+        {
+            RequireConnectionString(connectionString, "PostgreSQL clustering");
+            AddSchemaInstall(silo.Services, new SchemaTarget(SchemaDialect.Postgres, connectionString));
+            silo.ConfigureEndpoints(siloPort, gatewayPort, listenOnAnyHostAddress: true);
+            silo.UseAdoNetClustering(options =>
+            {
+                options.Invariant = AdoNetInvariantNames.Postgres;
+                options.ConnectionString = connectionString;
+            });
+            return silo;
+        }
+
+        // Passing no ids keeps UseLocalhostClustering from overriding the caller's ClusterOptions.
+        return silo.UseLocalhostClustering(siloPort, gatewayPort);
+    }
+
+    /// <summary>Points a client at the cluster: the loopback gateway port, or the gateways listed in PostgreSQL.</summary>
+    public static IClientBuilder AddPersonalizeClustering(
+        this IClientBuilder client, string clustering, string connectionString, int gatewayPort)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(gatewayPort);
+
+        if (!IsPostgresClustering(clustering))
+        {
+            return client.UseLocalhostClustering(gatewayPort);
+        }
+
+        RequireConnectionString(connectionString, "PostgreSQL clustering");
+        client.UseAdoNetClustering(options =>
+        {
+            options.Invariant = AdoNetInvariantNames.Postgres;
+            options.ConnectionString = connectionString;
+        });
+
+        // Replace the provider UseAdoNetClustering registered with one that installs the schema first.
+        var target = new SchemaTarget(SchemaDialect.Postgres, connectionString);
+        client.Services.TryAddSingleton<SchemaInstaller>();
+        client.Services.RemoveAll<IGatewayListProvider>();
+        client.Services.AddSingleton<IGatewayListProvider>(services => new SchemaInstallingGatewayListProvider(
+            ActivatorUtilities.CreateInstance<AdoNetGatewayListProvider>(services),
+            services.GetRequiredService<SchemaInstaller>(),
+            target));
+        return client;
+    }
+
+    private static bool IsPostgresClustering(string clustering)
+    {
+        ArgumentNullException.ThrowIfNull(clustering);
+        if (clustering.Equals("Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (clustering.Equals("Localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            return false;
+        }
+
+        throw new ArgumentException(
+            $"Unknown clustering '{clustering}' (Personalize:Cluster:Clustering). Use Localhost or Postgres.",
+            nameof(clustering));
+    }
+
+    private static void AddSchemaInstall(IServiceCollection services, SchemaTarget target)
+    {
+        services.TryAddSingleton<SchemaInstaller>();
+        services.AddSingleton(target);
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILifecycleParticipant<ISiloLifecycle>, SchemaInstallParticipant>());
+    }
+
+    private static void RequireConnectionString(string connectionString, string what)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            throw new ArgumentException(
+                $"A connection string (ConnectionStrings:Personalize) is required for {what}.", nameof(connectionString));
+        }
+    }
+}
