@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using Personalize.Grains;
+
+namespace Personalize.Grains.Tests;
+
+/// <summary>
+/// One in-process Orleans test cluster for the grain tests, with memory storage and a fake clock.
+/// Tests share the catalog, so each one keys its triggers to ids only it uses.
+/// </summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public static readonly FakeTimeProvider Clock = new(new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero));
+    public const int MaxPerShopperPerHour = 4;
+
+    public TestCluster Cluster { get; private set; } = null!;
+    public IGrainFactory Grains => Cluster.Client;
+
+    public async Task InitializeAsync()
+    {
+        var builder = new TestClusterBuilder(1);
+        builder.AddSiloBuilderConfigurator<SiloConfigurator>();
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>Makes every silo pick up the catalog now instead of at its next poll.</summary>
+    public async Task RefreshCatalogAsync()
+    {
+        foreach (var silo in Cluster.GetActiveSilos().OfType<InProcessSiloHandle>())
+            await silo.SiloHost.Services.GetRequiredService<TriggerCatalogCache>().RefreshAsync();
+    }
+
+    private sealed class SiloConfigurator : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo)
+        {
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Personalize:Nudges:MaxPerShopperPerHour"] = MaxPerShopperPerHour.ToString(),
+            }).Build();
+            silo.AddMemoryGrainStorage(GrainStorage.Default);
+            silo.UseInMemoryReminderService();
+            silo.Services.AddSingleton<TimeProvider>(Clock);
+            silo.Services.AddPersonalizeGrains(configuration);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}

@@ -1,0 +1,20 @@
+namespace Personalize.Grains.Tests;
+
+/// <summary>Unique ids and small builders, so no test depends on what another added.</summary>
+public static class TestData
+{
+    public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
+
+    public static ShopperEvent Event(string type, string? productId = null, decimal? price = null, int? quantity = null,
+        string? categoryId = null) =>
+        new() { Id = NewId("e"), Type = type, ProductId = productId, Price = price, Quantity = quantity, CategoryId = categoryId };
+
+    public static string OfferTrigger(string id, string on, string conditions, int priority = 0, string? limits = null,
+        double holdout = 0, string code = "\"code\": \"SAVE10\"", int ttlSeconds = 1800) => $$"""
+        { "id": "{{id}}", "name": "{{id}}", "priority": {{priority}}, "on": { "event": "{{on}}" },
+          "conditions": [ {{conditions}} ],
+          "action": { "type": "offer", "title": "Take 10%", "message": "for you", "discount": { "kind": "percent", "value": 10 },
+                      {{code}}, "ttlSeconds": {{ttlSeconds}} }
+          {{(limits is null ? "" : $", \"limits\": {limits}")}}, "holdoutPercent": {{holdout}} }
+        """;
+}
