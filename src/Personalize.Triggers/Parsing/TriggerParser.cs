@@ -37,7 +37,18 @@ public static partial class TriggerParser
     public static bool TryParse(JsonElement json, string? routeId, out TriggerDefinition? trigger, out IReadOnlyDictionary<string, string[]> errors)
     {
         var collected = new ValidationErrors();
-        var parsed = ReadTrigger(json, routeId, collected);
+        TriggerDefinition? parsed;
+        try
+        {
+            parsed = ReadTrigger(json, routeId, collected);
+        }
+        catch (InvalidOperationException)
+        {
+            // JSON escapes can spell lone UTF-16 surrogates ("\ud800") that System.Text.Json refuses to turn into strings.
+            collected.Add("", "contains a string that is not valid UTF-16 text");
+            parsed = null;
+        }
+
         if (collected.HasErrors || parsed is null)
         {
             trigger = null;
