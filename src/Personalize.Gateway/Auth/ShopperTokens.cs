@@ -1,0 +1,45 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+
+namespace Personalize.Gateway.Auth;
+
+/// <summary>Mints and describes the HS256 shopper tokens (claims <c>sub</c>, <c>exp</c>).</summary>
+public sealed class ShopperTokens(AuthSettings settings, TimeProvider time)
+{
+    public const string SubjectClaim = "sub";
+    private readonly SymmetricSecurityKey _key = SigningKey(settings);
+    private readonly JsonWebTokenHandler _handler = new();
+
+    public static SymmetricSecurityKey SigningKey(AuthSettings settings) =>
+        new(Encoding.UTF8.GetBytes(settings.ShopperTokenSigningKey));
+
+    public static TokenValidationParameters ValidationParameters(AuthSettings settings) => new()
+    {
+        ValidateIssuer = false,
+        ValidateAudience = false,
+        ValidateLifetime = true,
+        RequireExpirationTime = true,
+        ValidateIssuerSigningKey = true,
+        IssuerSigningKey = SigningKey(settings),
+        ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+        ClockSkew = TimeSpan.FromSeconds(30),
+        NameClaimType = SubjectClaim,
+    };
+
+    public (string Token, DateTimeOffset ExpiresAt) Mint(string shopperId, int ttlSeconds)
+    {
+        var now = time.GetUtcNow();
+        var expires = now.AddSeconds(ttlSeconds);
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Subject = new ClaimsIdentity([new Claim(SubjectClaim, shopperId)]),
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = expires.UtcDateTime,
+            SigningCredentials = new SigningCredentials(_key, SecurityAlgorithms.HmacSha256),
+        });
+        return (token, expires);
+    }
+}

@@ -1,0 +1,76 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Personalize.Gateway.Apis;
+using Personalize.Gateway.Auth;
+using Personalize.Gateway.Hubs;
+using Personalize.Grains;
+using Personalize.Hosting;
+
+namespace Personalize.Gateway;
+
+public static class GatewayPolicies
+{
+    public const string Marketer = "marketer";
+    public const string Storefront = "storefront";
+    public const string MarketerOrStorefront = "marketer-or-storefront";
+}
+
+/// <summary>The gateway's wiring: auth, hub, APIs, Orleans (silo or client), operations endpoints.</summary>
+public static class GatewayExtensions
+{
+    public static WebApplicationBuilder AddPersonalizeGateway(this WebApplicationBuilder builder)
+    {
+        var auth = AuthSettings.Resolve(builder.Configuration, builder.Environment);
+        builder.Services.AddSingleton(auth);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ShopperTokens>();
+
+        builder.AddPersonalizeOrleans(alwaysSilo: false, silo => silo.Services.AddPersonalizeGrains(builder.Configuration));
+
+        builder.Services.AddProblemDetails();
+        builder.Services.AddAuthentication()
+            .AddScheme<ApiKeyOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.Marketer,
+                o => o.KeyHashes = [.. auth.MarketerApiKeys.Select(ApiKeyAuthenticationHandler.Hash)])
+            .AddScheme<ApiKeyOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.Storefront,
+                o => o.KeyHashes = [.. auth.StorefrontApiKeys.Select(ApiKeyAuthenticationHandler.Hash)])
+            .AddJwtBearer(o =>
+            {
+                o.MapInboundClaims = false;
+                o.TokenValidationParameters = ShopperTokens.ValidationParameters(auth);
+                // Browsers cannot set headers on WebSockets: the hub also takes the token from the query string.
+                o.Events = new JwtBearerEvents
+                {
+                    OnMessageReceived = context =>
+                    {
+                        if (context.HttpContext.Request.Path.StartsWithSegments(ShopperHub.Path)
+                            && context.Request.Query["access_token"] is { Count: 1 } token)
+                            context.Token = token[0];
+                        return Task.CompletedTask;
+                    },
+                };
+            });
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(GatewayPolicies.Marketer, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.Marketer).RequireAuthenticatedUser())
+            .AddPolicy(GatewayPolicies.Storefront, p => p.AddAuthenticationSchemes(ApiKeyAuthenticationHandler.Storefront).RequireAuthenticatedUser())
+            .AddPolicy(GatewayPolicies.MarketerOrStorefront, p => p
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.Marketer, ApiKeyAuthenticationHandler.Storefront)
+                .RequireAuthenticatedUser());
+
+        builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024);
+        builder.Services.AddSingleton<ShopperConnections>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ShopperConnections>());
+        return builder;
+    }
+
+    public static WebApplication MapPersonalizeGateway(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHub<ShopperHub>(ShopperHub.Path);
+        app.MapTriggersApi();
+        app.MapShoppersApi();
+        app.MapPersonalizeOperations();
+        return app;
+    }
+}

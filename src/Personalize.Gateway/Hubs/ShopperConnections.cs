@@ -1,0 +1,105 @@
+using Microsoft.AspNetCore.SignalR;
+using Personalize.Hosting;
+
+namespace Personalize.Gateway.Hubs;
+
+/// <summary>
+/// This gateway's one observer: subscribed at each shopper grain that has a connection here, renewed
+/// on a timer (subscriptions expire, so a dead gateway is forgotten), and unsubscribed when the
+/// shopper's last connection here closes. Pushes go to the shopper's SignalR group: every tab and
+/// device connected to this gateway.
+/// </summary>
+public sealed partial class ShopperConnections(
+    IGrainFactory grains,
+    IHubContext<ShopperHub> hub,
+    PersonalizeMetrics metrics,
+    TimeProvider time,
+    ILogger<ShopperConnections> logger) : BackgroundService, IShopperObserver
+{
+    public static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+    private IShopperObserver? _reference;
+
+    public static string Group(string shopperId) => "shopper:" + shopperId;
+
+    /// <summary>The reference grains call back on; made lazily because a client may not be connected at start.</summary>
+    private IShopperObserver Reference
+    {
+        get
+        {
+            lock (_lock) return _reference ??= grains.CreateObjectReference<IShopperObserver>(this);
+        }
+    }
+
+    public async Task ConnectedAsync(string shopperId, string connectionId)
+    {
+        lock (_lock) _counts[shopperId] = _counts.GetValueOrDefault(shopperId) + 1;
+        // Always subscribe: it renews, and it answers the pending pushes for this new connection.
+        var subscription = await grains.GetGrain<IShopperGrain>(shopperId).SubscribeAsync(Reference);
+        var client = hub.Clients.Client(connectionId);
+        foreach (var nudge in subscription.Pending)
+            await client.SendAsync(nudge.Kind, nudge);
+    }
+
+    public async Task DisconnectedAsync(string shopperId)
+    {
+        bool last;
+        lock (_lock)
+        {
+            var left = _counts.GetValueOrDefault(shopperId) - 1;
+            last = left <= 0;
+            if (last) _counts.Remove(shopperId);
+            else _counts[shopperId] = left;
+        }
+        if (!last) return;
+        try
+        {
+            await grains.GetGrain<IShopperGrain>(shopperId).UnsubscribeAsync(Reference);
+        }
+        catch (Exception ex)
+        {
+            // The subscription expires on its own; failing here must not fail the disconnect.
+            LogDebugUnsubscribeFailed(ex, shopperId);
+        }
+    }
+
+    public async Task PushAsync(string shopperId, Nudge nudge)
+    {
+        await hub.Clients.Group(Group(shopperId)).SendAsync(nudge.Kind, nudge);
+        metrics.PushesSent.Add(1, new KeyValuePair<string, object?>(PersonalizeMetrics.KindTag, nudge.Kind));
+        metrics.PushLatency.Record(Math.Max(0, (time.GetUtcNow() - nudge.CreatedAt).TotalMilliseconds));
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(RenewInterval);
+        while (await timer.WaitForNextTickAsync(stoppingToken))
+        {
+            string[] shoppers;
+            lock (_lock) shoppers = [.. _counts.Keys];
+            foreach (var shopperId in shoppers)
+            {
+                try
+                {
+                    var subscription = await grains.GetGrain<IShopperGrain>(shopperId).SubscribeAsync(Reference);
+                    // A new subscription means the grain moved (silo loss): replay what it could not deliver.
+                    if (subscription.IsNew)
+                        foreach (var nudge in subscription.Pending)
+                            await hub.Clients.Group(Group(shopperId)).SendAsync(nudge.Kind, nudge, stoppingToken);
+                }
+                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+                {
+                    LogWarningRenewFailed(ex, shopperId);
+                }
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Unsubscribing from shopper {ShopperId} failed")]
+    private partial void LogDebugUnsubscribeFailed(Exception ex, string shopperId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the subscription at shopper {ShopperId} failed")]
+    private partial void LogWarningRenewFailed(Exception ex, string shopperId);
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Personalize.Gateway.Auth;
+using Personalize.Hosting;
+
+namespace Personalize.Gateway.Hubs;
+
+/// <summary>
+/// <c>/hubs/shopper</c>: a storefront connection acting as the shopper named by its token's <c>sub</c>,
+/// never by anything in a payload.
+/// </summary>
+[Authorize(AuthenticationSchemes = JwtBearerDefaults.AuthenticationScheme)]
+public sealed class ShopperHub(IGrainFactory grains, ShopperConnections connections, PersonalizeMetrics metrics) : Hub
+{
+    public const string Path = "/hubs/shopper";
+
+    private string ShopperId => Context.User?.FindFirst(ShopperTokens.SubjectClaim)?.Value
+        ?? throw new HubException("The connection has no shopper.");
+
+    public async Task<TrackResult> Track(ShopperEvent shopperEvent)
+    {
+        var problems = ShopperEventValidator.Validate(shopperEvent, fromServer: false);
+        if (problems.Count > 0)
+        {
+            metrics.EventsRejected.Add(1);
+            throw new HubException("Invalid event: " + string.Join("; ", problems.Select(p => $"{p.Key} {p.Value}")));
+        }
+        var result = await grains.GetGrain<IShopperGrain>(ShopperId).TrackAsync(shopperEvent);
+        metrics.EventsIngested.Add(1);
+        return result;
+    }
+
+    public Task<ShopperView> GetState() => grains.GetGrain<IShopperGrain>(ShopperId).GetStateAsync();
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, ShopperConnections.Group(ShopperId));
+        metrics.Connections.Add(1);
+        await connections.ConnectedAsync(ShopperId, Context.ConnectionId);
+    }
+
+    public override async Task OnDisconnectedAsync(Exception? exception)
+    {
+        metrics.Connections.Add(-1);
+        await connections.DisconnectedAsync(ShopperId);
+    }
+}
