@@ -1,0 +1,3 @@
+using Personalize.EchoServer;
+
+await EchoApp.Build(args).RunAsync();

@@ -1,0 +1,86 @@
+using Personalize.LoadTests.Engine;
+using Personalize.LoadTests.Scenarios;
+
+namespace Personalize.LoadTests;
+
+/// <summary>
+/// One scenario run of the plan. <see cref="Adjust"/> may reshape it from results already in (the full
+/// profile's latency run injects half the echo throughput measured minutes earlier on this machine).
+/// </summary>
+public sealed record PlannedRun(
+    ScenarioSettings Settings,
+    IReadOnlyList<Threshold> Thresholds,
+    Func<IReadOnlyList<ScenarioResult>, ScenarioSettings, ScenarioSettings>? Adjust = null,
+    Func<IReadOnlyList<ScenarioResult>, IReadOnlyList<Threshold>>? ThresholdsFromEarlierRuns = null);
+
+/// <summary>Turns the command line into the list of runs: a profile, or the scenarios it names.</summary>
+public static class Plan
+{
+    /// <summary>What CI can hold to on a noisy machine: everything sent is answered, every push arrives.</summary>
+    private static readonly Threshold[] Correctness = [Threshold.SomethingAcknowledged, Threshold.NoErrors, Threshold.NoLostPushes];
+
+    public static IReadOnlyList<PlannedRun> From(LoadTestOptions options) => options.Profile switch
+    {
+        "ci" => Ci(options),
+        "full" => Full(options),
+        _ => options.Scenarios.Select(s => new PlannedRun(Defaults(options, s, s), Correctness)).ToArray(),
+    };
+
+    /// <summary>≤ 60 s of load in all: the echo ceiling, then the hot path, at a low rate.</summary>
+    private static PlannedRun[] Ci(LoadTestOptions options)
+    {
+        var scenarios = options.Scenarios.Count > 0 ? options.Scenarios : ["echo", "hot-path"];
+        return scenarios.Select(s => new PlannedRun(Defaults(options with
+        {
+            Shoppers = options.Shoppers ?? 50,
+            Rate = options.Rate ?? 200,
+            DurationSeconds = options.DurationSeconds ?? 12,
+            Load = options.Load ?? "ramp",
+        }, s, s) with { DrainTimeout = TimeSpan.FromSeconds(5) }, Correctness)).ToArray();
+    }
+
+    /// <summary>
+    /// For people and releases: the ceiling and the hot path each saturated by a closed loop (their
+    /// throughputs are the 50 % ratio), then the hot path at half the echo throughput with
+    /// 1,000 shoppers for the latency targets, a connection storm and the referral loop.
+    /// </summary>
+    private static PlannedRun[] Full(LoadTestOptions options)
+    {
+        var full = options with
+        {
+            Shoppers = options.Shoppers ?? 1000,
+            DurationSeconds = options.DurationSeconds ?? 30,
+            Concurrency = options.Concurrency ?? 256,
+        };
+        var saturate = full with { Load = "concurrency" };
+        return
+        [
+            new(Defaults(saturate, "echo", "echo"), Correctness),
+            new(Defaults(saturate, "hot-path", "hot-path"), Correctness,
+                ThresholdsFromEarlierRuns: results => Echo(results) is { } echo
+                    ? [Threshold.ThroughputAtLeast("50 % of echo", echo.ThroughputPerSec * 0.5)]
+                    : []),
+            new(Defaults(full with { Load = "constant" }, "hot-path", "hot-path-half"),
+                [.. Correctness, Threshold.PushP99AtMost(10), Threshold.PushP50AtMost(2)],
+                Adjust: (results, settings) => Echo(results) is { ThroughputPerSec: > 0 } echo
+                    ? settings with { Rate = Math.Round(echo.ThroughputPerSec * 0.5) }
+                    : settings),
+            new(Defaults(full with { Shoppers = options.Shoppers ?? 2000 }, "connect-storm", "connect-storm"), Correctness),
+            new(Defaults(full with { Concurrency = options.Concurrency ?? 16 }, "referral-loop", "referral-loop"), Correctness),
+        ];
+    }
+
+    private static ScenarioResult? Echo(IReadOnlyList<ScenarioResult> results) => results.FirstOrDefault(r => r.Name == "echo");
+
+    private static ScenarioSettings Defaults(LoadTestOptions options, string scenario, string reportName) => new()
+    {
+        Scenario = scenario,
+        ReportName = reportName,
+        Shoppers = options.Shoppers ?? 100,
+        Rate = options.Rate ?? 500,
+        Duration = TimeSpan.FromSeconds(options.DurationSeconds ?? 20),
+        Load = options.Load ?? "ramp",
+        Concurrency = options.Concurrency ?? 64,
+        PushEvery = options.PushEvery ?? 5,
+    };
+}

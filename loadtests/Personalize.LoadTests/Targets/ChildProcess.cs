@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Personalize.LoadTests.Targets;
+
+/// <summary>
+/// A server the load test starts (echo server or gateway): its output goes to a log file, it is
+/// ready when <c>/health/ready</c> answers 200, and it is killed (by its own id) on dispose.
+/// </summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StreamWriter _log;
+
+    private ChildProcess(Process process, StreamWriter log, Uri baseUrl)
+    {
+        _process = process;
+        _log = log;
+        BaseUrl = baseUrl;
+    }
+
+    public Uri BaseUrl { get; }
+
+    public int ProcessId => _process.Id;
+
+    public static async Task<ChildProcess> StartAsync(
+        string dll, IEnumerable<string> extraArgs, string logPath, TimeSpan readyTimeout, CancellationToken cancellationToken)
+    {
+        var port = FreePort();
+        var baseUrl = new Uri($"http://127.0.0.1:{port}");
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
+        };
+        info.ArgumentList.Add(dll);
+        info.ArgumentList.Add("--urls");
+        info.ArgumentList.Add(baseUrl.ToString().TrimEnd('/'));
+        foreach (var arg in extraArgs)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["DOTNET_gcServer"] = "0";
+
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
+        var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {dll}.");
+        process.OutputDataReceived += (_, e) => WriteLine(log, e.Data);
+        process.ErrorDataReceived += (_, e) => WriteLine(log, e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var child = new ChildProcess(process, log, baseUrl);
+        try
+        {
+            await child.WaitReadyAsync(readyTimeout, logPath, cancellationToken);
+            return child;
+        }
+        catch
+        {
+            await child.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+        _process.Dispose();
+        lock (_log)
+        {
+            _log.Dispose();
+        }
+    }
+
+    private async Task WaitReadyAsync(TimeSpan timeout, string logPath, CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+        while (Stopwatch.GetTimestamp() < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"The server exited with code {_process.ExitCode} before it was ready; see {logPath}.");
+            }
+            try
+            {
+                using var response = await http.GetAsync(new Uri(BaseUrl, "/health/ready"), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Listening but slow to answer while it starts.
+            }
+            await Task.Delay(200, cancellationToken);
+        }
+        throw new TimeoutException($"{BaseUrl}health/ready did not answer 200 within {timeout.TotalSeconds} s; see {logPath}.");
+    }
+
+    private static void WriteLine(StreamWriter log, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (log)
+        {
+            if (log.BaseStream.CanWrite)
+            {
+                log.WriteLine(line);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
