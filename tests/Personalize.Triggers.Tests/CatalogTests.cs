@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Personalize.Triggers;
+using Xunit.Abstractions;
 
 namespace Personalize.Triggers.Tests;
 
-public class CatalogTests
+public class CatalogTests(ITestOutputHelper output)
 {
     private static TriggerDefinition Trigger(string id, int priority, string on = """{"event":"add_to_cart"}""", string extra = "") =>
         TestTriggers.Parse(TestTriggers.Json(id: id, priority: priority, on: on, extra: extra));
@@ -102,16 +104,25 @@ public class CatalogTests
             facts.Clicks.Add(new(facts.Now.AddSeconds(-30 * i), "product_view", $"p{i}", "shoes"));
         }
 
-        var matched = EvaluateAll(catalog, facts); // warm-up: JIT and lazy runtime caches
+        // Warm-up: lets tiered JIT reach optimised code and fills lazy runtime caches before measuring.
+        for (var i = 0; i < 2_000; i++)
+        {
+            EvaluateAll(catalog, facts);
+        }
+
+        var matched = 0;
         var before = GC.GetAllocatedBytesForCurrentThread();
+        var clock = Stopwatch.StartNew();
         for (var i = 0; i < 10_000; i++)
         {
             matched += EvaluateAll(catalog, facts);
         }
 
+        clock.Stop();
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        output.WriteLine($"{clock.Elapsed.TotalMicroseconds / 10_000:F2} µs per event for 100 triggers");
         Assert.Equal(0, allocated);
-        Assert.Equal(100 * 10_001, matched);
+        Assert.Equal(100 * 10_000, matched);
     }
 
     private static int EvaluateAll(CompiledCatalog catalog, FakeFacts facts)
