@@ -15,12 +15,15 @@ namespace Personalize.Client;
 public sealed class PersonalizeClient : IAsyncDisposable
 {
     public const string HubPath = "/hubs/shopper";
+    private static readonly TimeSpan ShownReportGrace = TimeSpan.FromSeconds(2);
 
     private readonly HubConnection _connection;
     private readonly PersonalizeClientOptions _options;
     private readonly PushDeduplicator _seenPushes;
     private readonly ILogger _logger;
     private readonly SemaphoreSlim _startGate = new(1, 1);
+    private readonly HashSet<Task> _shownReports = [];
+    private readonly Lock _shownGate = new();
     private bool _started;
     private bool _disposed;
 
@@ -173,6 +176,17 @@ public sealed class PersonalizeClient : IAsyncDisposable
         {
             return;
         }
+        // Let shown reports already on their way finish, briefly: each one keeps a push out of the
+        // server's replay on this shopper's next connection.
+        Task[] reports;
+        lock (_shownGate)
+        {
+            reports = [.. _shownReports];
+        }
+        if (reports.Length > 0)
+        {
+            await Task.WhenAny(Task.WhenAll(reports), Task.Delay(ShownReportGrace));
+        }
         _disposed = true;
         await _connection.DisposeAsync();
         _startGate.Dispose();
@@ -202,7 +216,14 @@ public sealed class PersonalizeClient : IAsyncDisposable
         if (_options.ReportShown && !string.IsNullOrEmpty(push.Id))
         {
             // Not awaited: handlers run on the receive loop, which must be free to read this call's answer.
-            _ = ReportShownAsync(push.Id);
+            var report = ReportShownAsync(push.Id);
+            lock (_shownGate)
+            {
+                _shownReports.Add(report);
+            }
+            // Attached after the Add, so the removal can never run first.
+            _ = report.ContinueWith(static (done, self) => ((PersonalizeClient)self!).ForgetShownReport(done), this,
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 
@@ -212,10 +233,22 @@ public sealed class PersonalizeClient : IAsyncDisposable
         {
             await TrackAsync(new ShopperEvent { Type = EventTypes.NudgeShown, NudgeId = pushId });
         }
+        catch (ObjectDisposedException) when (_disposed)
+        {
+            // Closed before the report went out: the push stays pending and is replayed next time.
+        }
         catch (Exception ex)
         {
             ClientLog.LogWarningShownFailed(_logger, pushId, ex);
             BackgroundError?.Invoke(ex);
+        }
+    }
+
+    private void ForgetShownReport(Task report)
+    {
+        lock (_shownGate)
+        {
+            _shownReports.Remove(report);
         }
     }
 
