@@ -105,22 +105,22 @@ public class CatalogTests(ITestOutputHelper output)
         }
 
         // Warm-up: lets tiered JIT reach optimised code and fills lazy runtime caches before measuring.
-        for (var i = 0; i < 2_000; i++)
+        for (var i = 0; i < 100; i++)
         {
             EvaluateAll(catalog, facts);
         }
 
         var matched = 0;
         var before = GC.GetAllocatedBytesForCurrentThread();
-        var clock = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
         for (var i = 0; i < 10_000; i++)
         {
             matched += EvaluateAll(catalog, facts);
         }
 
-        clock.Stop();
+        var elapsed = Stopwatch.GetElapsedTime(started);
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        output.WriteLine($"{clock.Elapsed.TotalMicroseconds / 10_000:F2} µs per event for 100 triggers");
+        output.WriteLine($"{elapsed.TotalMicroseconds / 10_000:F2} µs per event for 100 triggers (the fake scans its click list per count condition)");
         Assert.Equal(0, allocated);
         Assert.Equal(100 * 10_000, matched);
     }
