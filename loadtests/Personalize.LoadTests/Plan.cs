@@ -60,7 +60,7 @@ public static class Plan
                 ThresholdsFromEarlierRuns: results => Echo(results) is { } echo
                     ? [Threshold.ThroughputAtLeast("50 % of echo", echo.ThroughputPerSec * 0.5)]
                     : []),
-            new(Defaults(full with { Load = "constant" }, "hot-path", "hot-path-half"),
+            new(Defaults(full with { Load = "ramp" }, "hot-path", "hot-path-half"),
                 [.. Correctness, Threshold.PushP99AtMost(10), Threshold.PushP50AtMost(2)],
                 Adjust: (results, settings) => Echo(results) is { ThroughputPerSec: > 0 } echo
                     ? settings with { Rate = Math.Round(echo.ThroughputPerSec * 0.5) }

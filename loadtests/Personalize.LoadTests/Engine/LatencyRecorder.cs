@@ -32,6 +32,15 @@ public sealed class LatencyRecorder
         }
     }
 
+    /// <summary>Forgets what was recorded: the warm-up (ramp) is not what the targets are about.</summary>
+    public void Reset()
+    {
+        lock (_gate)
+        {
+            _histogram.Reset();
+        }
+    }
+
     public LatencySummary Summarize()
     {
         lock (_gate)

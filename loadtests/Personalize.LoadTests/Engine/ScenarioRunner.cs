@@ -22,6 +22,13 @@ public static class ScenarioRunner
             {
                 steadyStart = Stopwatch.GetTimestamp();
                 steadyStartCount = scenario.ThroughputCount;
+                if (index > 0)
+                {
+                    // Earlier phases are the warm-up (JIT, thread pools, grain activations): like NBomber's
+                    // warm-up, they count for loss and errors but not for latency.
+                    scenario.Stats.Track.Reset();
+                    scenario.Stats.Push.Reset();
+                }
             }
         };
         var planned = TimeSpan.FromTicks(simulations.Sum(s => s.During.Ticks));

@@ -31,7 +31,8 @@ public sealed record ScenarioSettings
             case "concurrency":
                 return [new KeepConstant(Concurrency, Duration)];
             case "ramp":
-                // A short ramp lets connections, JIT and grain activations settle before the steady part.
+                // A short ramp lets connections, JIT and grain activations settle before the steady part,
+                // which alone is measured for latency and throughput.
                 var ramp = TimeSpan.FromSeconds(Math.Min(10, Duration.TotalSeconds * 0.2));
                 return [new RampingInject(Rate, ramp), new Inject(Rate, Duration - ramp)];
             default:
