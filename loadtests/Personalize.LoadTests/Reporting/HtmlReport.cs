@@ -72,7 +72,7 @@ public static class HtmlReport
         double Y(double ms) => Height - Pad - (Height - 2 * Pad) * (Math.Log10(Math.Max(ms, minMs)) - lo) / (hi - lo);
 
         var svg = Open();
-        foreach (var (label, p) in new[] { ("0", 0.0), ("90", 90), ("99", 99), ("99.9", 99.9), ("99.99", 99.99), ("max", 99.999) })
+        foreach (var (label, p) in new[] { ("0", 0.0), ("50", 50), ("90", 90), ("99", 99), ("99.9", 99.9), ("99.99", 99.99), ("max", 99.999) })
         {
             svg.Append(Tick(X(p), Height - Pad + 16, label, vertical: true, X(p)));
         }
