@@ -1,6 +1,12 @@
 using Personalize.LoadTests;
 using Spectre.Console;
 
+if (args is ["--help"] or ["-h"])
+{
+    Console.WriteLine(LoadTestOptions.Usage);
+    return 0;
+}
+
 LoadTestOptions options;
 try
 {
