@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Personalize.Grains;
 using Personalize.Triggers;
 
 namespace Personalize.Gateway.Apis;
@@ -17,7 +18,21 @@ public static class TriggersApi
         api.MapDelete("/{id}", DeleteAsync);
         api.MapPost("/{id}/pause", (string id, IGrainFactory grains) => SetPausedAsync(id, true, grains));
         api.MapPost("/{id}/resume", (string id, IGrainFactory grains) => SetPausedAsync(id, false, grains));
+        api.AddEndpointFilter(RefreshLocalCatalogAsync);
         return api;
+    }
+
+    /// <summary>
+    /// Every silo picks a change up within a second by polling; a gateway that hosts a silo also
+    /// refreshes its own copy at once, so a marketer's next test event already sees the change.
+    /// </summary>
+    private static async ValueTask<object?> RefreshLocalCatalogAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var result = await next(context);
+        if (!HttpMethods.IsGet(context.HttpContext.Request.Method)
+            && context.HttpContext.RequestServices.GetService<TriggerCatalogCache>() is { } cache)
+            await cache.RefreshAsync();
+        return result;
     }
 
     private static ITriggerCatalogGrain Catalog(IGrainFactory grains) => grains.GetGrain<ITriggerCatalogGrain>(0);

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Personalize.EndToEnd.Tests;
+
+/// <summary>
+/// The real gateway (embedded silo, SQLite) started as its own process on free loopback ports, with
+/// keys of the test's choosing. Stop and start again on the same data directory to test restarts.
+/// </summary>
+public sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public GatewayProcess(string? dataDirectory = null, IReadOnlyDictionary<string, string>? settings = null)
+    {
+        DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("personalize-e2e-").FullName;
+        Settings = settings ?? new Dictionary<string, string>();
+        BaseUrl = $"http://127.0.0.1:{FreePort()}";
+    }
+
+    public string DataDirectory { get; }
+    public IReadOnlyDictionary<string, string> Settings { get; }
+    public string BaseUrl { get; }
+    public string MarketerKey { get; } = "mk-" + RandomNumberGenerator.GetHexString(24);
+    public string StorefrontKey { get; } = "sk-" + RandomNumberGenerator.GetHexString(24);
+    public string SigningKey { get; } = RandomNumberGenerator.GetHexString(48);
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Personalize.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("Personalize.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>The gateway binary built with the same configuration as this test assembly.</summary>
+    public static string GatewayDll()
+    {
+        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
+        return Path.Combine(RepositoryRoot(), "src", "Personalize.Gateway", "bin", configuration, "net10.0", "Personalize.Gateway.dll");
+    }
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async Task StartAsync()
+    {
+        var args = new Dictionary<string, string>
+        {
+            ["urls"] = BaseUrl,
+            ["ConnectionStrings:Personalize"] = $"Data Source={Path.Combine(DataDirectory, "personalize.db")}",
+            ["Personalize:Cluster:SiloPort"] = FreePort().ToString(),
+            ["Personalize:Cluster:GatewayPort"] = FreePort().ToString(),
+            ["Personalize:Auth:MarketerApiKeys:0"] = MarketerKey,
+            ["Personalize:Auth:StorefrontApiKeys:0"] = StorefrontKey,
+            ["Personalize:Auth:ShopperTokenSigningKey"] = SigningKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in Settings) args[key] = value;
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DataDirectory };
+        start.ArgumentList.Add(GatewayDll());
+        foreach (var (key, value) in args) start.ArgumentList.Add($"--{key}={value}");
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+
+        _process = Process.Start(start)!;
+        _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_output) _output.AppendLine(e.Data); };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow.AddSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"gateway exited with {_process.ExitCode}:\n{Output}");
+            try
+            {
+                if ((await http.GetAsync(BaseUrl + "/health/ready")).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException("gateway not ready within 90 s:\n" + Output);
+    }
+
+    /// <summary>Stops the process: gracefully (SIGTERM, state flushed) or hard (SIGKILL).</summary>
+    public async Task StopAsync(bool graceful = true)
+    {
+        if (_process is null || _process.HasExited) return;
+        if (graceful) _ = Kill(_process.Id, 15);
+        else _process.Kill();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        _process.Dispose();
+        _process = null;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await StopAsync(graceful: false);
+        }
+        finally
+        {
+            try { Directory.Delete(DataDirectory, recursive: true); } catch (IOException) { }
+        }
+    }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+}
