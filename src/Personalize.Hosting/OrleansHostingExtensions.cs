@@ -7,6 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry.Metrics;
+using System.Net;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Configuration;
 
 namespace Personalize.Hosting;
@@ -31,12 +33,18 @@ public static class OrleansHostingExtensions
         var problems = cluster.Problems().ToList();
         if (problems.Count > 0) throw new InvalidOperationException("Invalid configuration: " + string.Join("; ", problems));
 
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<ClusterChanges>();
+        var health = builder.Services.AddHealthChecks();
         if (!alwaysSilo && cluster.IsClient)
         {
             builder.UseOrleansClient(client =>
             {
                 client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
+                client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = cluster.Membership.GatewayListRefreshPeriod);
                 client.AddPersonalizeClustering(cluster.Clustering, connectionString, cluster.GatewayPort);
+                client.AddGatewayCountChangedHandler(services => (_, _) => services.GetRequiredService<ClusterChanges>().Notify());
+                client.UseConnectionRetryFilter<ClusterConnectionRetry>();
             });
         }
         else
@@ -45,13 +53,19 @@ public static class OrleansHostingExtensions
             {
                 silo.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
                 silo.AddPersonalizeClustering(cluster.Clustering, connectionString, cluster.SiloPort, cluster.GatewayPort);
+                if (cluster.AdvertisedIp.Length > 0)
+                    silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Parse(cluster.AdvertisedIp));
+                silo.Configure<ClusterMembershipOptions>(o => cluster.Membership.ApplyTo(o));
                 silo.AddPersonalizeStorage(storage.Provider, connectionString);
                 configureSilo(silo);
             });
+            builder.Services.AddHostedService<MembershipWatcher>();
+            health.AddCheck<SiloJoinedHealthCheck>("silo", tags: [ClusterHealthCheck.ReadyTag]);
         }
 
         builder.Services.AddSingleton<PersonalizeMetrics>();
-        builder.Services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [ClusterHealthCheck.ReadyTag]);
+        // A dedicated silo's readiness is its own membership; a gateway's is reaching the grains.
+        if (!alwaysSilo) health.AddCheck<ClusterHealthCheck>("cluster", tags: [ClusterHealthCheck.ReadyTag]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter(PersonalizeMetrics.MeterName, "Microsoft.Orleans")
             .AddPrometheusExporter());
@@ -65,25 +79,5 @@ public static class OrleansHostingExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ClusterHealthCheck.ReadyTag) });
         app.MapPrometheusScrapingEndpoint("/metrics");
         return app;
-    }
-}
-
-/// <summary>Ready only when a grain call round-trips: the silo joined, or the client reached the cluster.</summary>
-public sealed class ClusterHealthCheck(IServiceProvider services) : IHealthCheck
-{
-    public const string ReadyTag = "ready";
-
-    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            var grains = services.GetRequiredService<IGrainFactory>();
-            await grains.GetGrain<ITriggerCatalogGrain>(0).GetVersionAsync().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
-            return HealthCheckResult.Healthy("cluster reachable");
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            return HealthCheckResult.Unhealthy("cluster not reachable: " + ex.Message);
-        }
     }
 }

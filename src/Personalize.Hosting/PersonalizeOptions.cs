@@ -13,6 +13,13 @@ public sealed class ClusterSettings
     public string ServiceId { get; set; } = "personalize";
     public int SiloPort { get; set; } = 11111;
     public int GatewayPort { get; set; } = 30000;
+    /// <summary>
+    /// The address a silo advertises to the others and to clients (<c>Postgres</c> clustering). Empty: this
+    /// host's own address, right in a container; loopback clusters (scripts/cluster.sh, tests) say 127.0.0.1.
+    /// </summary>
+    public string AdvertisedIp { get; set; } = "";
+    /// <summary>How fast a dead silo is noticed and declared dead (<c>Personalize:Cluster:Membership</c>).</summary>
+    public MembershipSettings Membership { get; set; } = new();
 
     public bool IsClient => string.Equals(Mode, "Client", StringComparison.OrdinalIgnoreCase);
 
@@ -27,6 +34,9 @@ public sealed class ClusterSettings
         if (string.IsNullOrWhiteSpace(ServiceId)) yield return $"{Section}:ServiceId is required";
         if (SiloPort is < 1 or > 65535) yield return $"{Section}:SiloPort must be 1..65535";
         if (GatewayPort is < 1 or > 65535) yield return $"{Section}:GatewayPort must be 1..65535";
+        if (AdvertisedIp.Length > 0 && !System.Net.IPAddress.TryParse(AdvertisedIp, out _))
+            yield return $"{Section}:AdvertisedIp must be an IP address (was '{AdvertisedIp}')";
+        foreach (var problem in Membership.Problems()) yield return $"{Section}:Membership:{problem}";
     }
 }
 
