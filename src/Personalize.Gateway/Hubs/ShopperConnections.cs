@@ -7,16 +7,25 @@ namespace Personalize.Gateway.Hubs;
 /// This gateway's one observer: subscribed at each shopper grain that has a connection here, renewed
 /// on a timer (subscriptions expire, so a dead gateway is forgotten), and unsubscribed when the
 /// shopper's last connection here closes. Pushes go to the shopper's SignalR group: every tab and
-/// device connected to this gateway.
+/// device connected to this gateway. A grain reactivated after a silo loss has no subscriptions, so
+/// for a short while after the cluster changes shape renewal runs every second instead of every 30 s:
+/// its shoppers get their pushes (and the ones queued meanwhile) within seconds of the failover.
 /// </summary>
 public sealed partial class ShopperConnections(
     IGrainFactory grains,
     IHubContext<ShopperHub> hub,
     PersonalizeMetrics metrics,
+    ClusterChanges clusterChanges,
     TimeProvider time,
     ILogger<ShopperConnections> logger) : BackgroundService, IShopperObserver
 {
     public static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(30);
+    public static readonly TimeSpan FastRenewInterval = TimeSpan.FromSeconds(1);
+    /// <summary>
+    /// Covers the time from a silo's disappearance (a client notices at once) until it is declared dead
+    /// and its grains can reactivate (about 6 s with the default membership settings), with margin.
+    /// </summary>
+    public static readonly TimeSpan FastRenewWindow = TimeSpan.FromSeconds(20);
 
     private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -74,25 +83,34 @@ public sealed partial class ShopperConnections(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(RenewInterval);
+        using var timer = new PeriodicTimer(FastRenewInterval, time);
+        var lastRenewal = time.GetUtcNow();
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
-            string[] shoppers;
-            lock (_lock) shoppers = [.. _counts.Keys];
-            foreach (var shopperId in shoppers)
+            var now = time.GetUtcNow();
+            if (now - lastRenewal < RenewInterval && now - clusterChanges.LastChange > FastRenewWindow) continue;
+            lastRenewal = now;
+            await RenewAllAsync(stoppingToken);
+        }
+    }
+
+    private async Task RenewAllAsync(CancellationToken stoppingToken)
+    {
+        string[] shoppers;
+        lock (_lock) shoppers = [.. _counts.Keys];
+        foreach (var shopperId in shoppers)
+        {
+            try
             {
-                try
-                {
-                    var subscription = await grains.GetGrain<IShopperGrain>(shopperId).SubscribeAsync(Reference);
-                    // A new subscription means the grain moved (silo loss): replay what it could not deliver.
-                    if (subscription.IsNew)
-                        foreach (var nudge in subscription.Pending)
-                            await hub.Clients.Group(Group(shopperId)).SendAsync(nudge.Kind, nudge, stoppingToken);
-                }
-                catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-                {
-                    LogWarningRenewFailed(ex, shopperId);
-                }
+                var subscription = await grains.GetGrain<IShopperGrain>(shopperId).SubscribeAsync(Reference);
+                // A new subscription means the grain moved (silo loss): replay what it could not deliver.
+                if (subscription.IsNew)
+                    foreach (var nudge in subscription.Pending)
+                        await hub.Clients.Group(Group(shopperId)).SendAsync(nudge.Kind, nudge, stoppingToken);
+            }
+            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+            {
+                LogWarningRenewFailed(ex, shopperId);
             }
         }
     }
