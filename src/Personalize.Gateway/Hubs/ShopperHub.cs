@@ -33,6 +33,9 @@ public sealed class ShopperHub(IGrainFactory grains, ShopperConnections connecti
 
     public Task<ShopperView> GetState() => grains.GetGrain<IShopperGrain>(ShopperId).GetStateAsync();
 
+    /// <summary>The shopper's one stable referral code and the link to share (claimed on first call).</summary>
+    public Task<ReferralLink> GetReferralLink() => grains.GetGrain<IShopperReferralGrain>(ShopperId).GetReferralLinkAsync();
+
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, ShopperConnections.Group(ShopperId));

@@ -1,0 +1,90 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Personalize.Grains;
+
+/// <summary>The referral funnel counters a shopper grain bumps.</summary>
+public enum ReferralCounter
+{
+    Prompts, Shares, Landings, Attributed, Qualified, RewardsPending, RewardsConfirmed, RewardsReversed,
+    SelfReferral, InvalidCode, Capped, Referrers,
+}
+
+/// <summary>
+/// Aggregates the referral funnel on this silo and flushes it to <see cref="IReferralStatsGrain"/> about
+/// once a second, so no grain is called per event. A flush that fails is added back and sent next time.
+/// </summary>
+public sealed partial class ReferralStatsCollector(IGrainFactory grains, ILogger<ReferralStatsCollector> logger) : BackgroundService
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+    private readonly long[] _counts = new long[Enum.GetValues<ReferralCounter>().Length];
+    private readonly SemaphoreSlim _flushLock = new(1, 1);
+
+    public void Add(ReferralCounter counter, long delta = 1) => Interlocked.Add(ref _counts[(int)counter], delta);
+
+    /// <summary>Sends what accumulated since the last flush.</summary>
+    public async Task FlushAsync()
+    {
+        await _flushLock.WaitAsync();
+        try
+        {
+            var taken = new long[_counts.Length];
+            for (var i = 0; i < taken.Length; i++) taken[i] = Interlocked.Exchange(ref _counts[i], 0);
+            var delta = ToCounts(taken);
+            if (delta.IsZero) return;
+            try
+            {
+                await grains.GetGrain<IReferralStatsGrain>(0).AddAsync(delta);
+            }
+            catch
+            {
+                for (var i = 0; i < taken.Length; i++) Interlocked.Add(ref _counts[i], taken[i]);
+                throw;
+            }
+        }
+        finally
+        {
+            _flushLock.Release();
+        }
+    }
+
+    private static ReferralCounts ToCounts(long[] c) => new()
+    {
+        Prompts = c[(int)ReferralCounter.Prompts], Shares = c[(int)ReferralCounter.Shares],
+        Landings = c[(int)ReferralCounter.Landings], Attributed = c[(int)ReferralCounter.Attributed],
+        Qualified = c[(int)ReferralCounter.Qualified], RewardsPending = c[(int)ReferralCounter.RewardsPending],
+        RewardsConfirmed = c[(int)ReferralCounter.RewardsConfirmed], RewardsReversed = c[(int)ReferralCounter.RewardsReversed],
+        SelfReferral = c[(int)ReferralCounter.SelfReferral], InvalidCode = c[(int)ReferralCounter.InvalidCode],
+        Capped = c[(int)ReferralCounter.Capped], Referrers = c[(int)ReferralCounter.Referrers],
+    };
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(FlushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await TryFlushAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: fall through to the last flush.
+        }
+        await TryFlushAsync(CancellationToken.None);
+    }
+
+    private async Task TryFlushAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await FlushAsync();
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogDebugFlushFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Referral stats flush failed; the counts are kept for the next one")]
+    private partial void LogDebugFlushFailed(Exception ex);
+}
