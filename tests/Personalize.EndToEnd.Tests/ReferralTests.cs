@@ -114,6 +114,34 @@ public sealed class ReferralTests(GatewayFixture fixture) : IClassFixture<Gatewa
     }
 
     [Fact]
+    public async Task Promoters_are_asked_to_refer_with_their_code_link_and_both_rewards_detractors_never()
+    {
+        await PutProgramAsync();
+        var before = await StatsAsync();
+        var trigger = NewId("ask");
+        await Shop.CreateTriggerAsync($$"""
+            { "id": "{{trigger}}", "name": "Ask promoters", "priority": 50, "on": { "event": "nps_response" },
+              "conditions": [ { "fact": "event.score", "op": "gte", "value": 9 } ],
+              "action": { "type": "referralPrompt", "title": "Share the love", "message": "Give 15%, get 10 EUR", "ttlSeconds": 3600 } }
+            """);
+
+        await using var detractor = await Shop.ConnectAsync(NewId("s"));
+        await detractor.TrackAsync(new { id = NewId("e"), type = "nps_response", score = 3 });
+        Assert.Null(await NextOfKindAsync(detractor, "referralPrompt", TimeSpan.FromMilliseconds(400)));
+
+        await using var promoter = await Shop.ConnectAsync(NewId("s"));
+        await promoter.TrackAsync(new { id = NewId("e"), type = "nps_response", score = 10 });
+        var prompt = await NextOfKindAsync(promoter, "referralPrompt");
+        Assert.NotNull(prompt);
+        var code = prompt.Value.GetProperty("code").GetString()!;
+        Assert.Equal(code, (await promoter.Hub.InvokeAsync<JsonElement>("GetReferralLink")).GetProperty("code").GetString());
+        Assert.Equal("https://shop.example/r/" + code, prompt.Value.GetProperty("shareUrl").GetString());
+        Assert.Equal(10, prompt.Value.GetProperty("referrerReward").GetProperty("value").GetDecimal());
+        Assert.Equal("percent", prompt.Value.GetProperty("friendReward").GetProperty("kind").GetString());
+        Assert.Equal(1, Get(await StatsAsync(), "prompts") - Get(before, "prompts"));
+    }
+
+    [Fact]
     public async Task A_referrer_offline_finds_the_reward_pending_on_the_next_visit()
     {
         await PutProgramAsync();
