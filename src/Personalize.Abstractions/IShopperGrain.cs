@@ -28,6 +28,13 @@ public interface IShopperGrain : IGrainWithStringKey
     [Alias("Unsubscribe")]
     Task UnsubscribeAsync(IShopperObserver observer);
 
+    /// <summary>
+    /// Judges the shopper's idle triggers against the time since their last event. The grain's idle
+    /// timer and reminder call it; calling it early is harmless (nothing is due, nothing fires).
+    /// </summary>
+    [Alias("CheckIdle")]
+    Task CheckIdleAsync();
+
     /// <summary>Erases everything kept about the shopper.</summary>
     [Alias("Erase")]
     Task EraseAsync();

@@ -25,6 +25,8 @@ public static class GatewayExtensions
         builder.Services.AddSingleton<ShopperTokens>();
 
         builder.AddPersonalizeOrleans(alwaysSilo: false, silo => silo.Services.AddPersonalizeGrains(builder.Configuration));
+        // Delivered counts are made here (the relay), also when the gateway is only a cluster client.
+        builder.Services.AddTriggerStats();
 
         builder.Services.AddProblemDetails();
         builder.Services.AddAuthentication()
@@ -69,7 +71,9 @@ public static class GatewayExtensions
         app.UseAuthorization();
         app.MapHub<ShopperHub>(ShopperHub.Path);
         app.MapTriggersApi();
+        app.MapTriggerInsightsApi();
         app.MapShoppersApi();
+        app.MapReferralApi();
         app.MapPersonalizeOperations();
         return app;
     }

@@ -16,6 +16,9 @@ public static class GrainServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<TriggerCatalogCache>();
         services.AddHostedService(sp => sp.GetRequiredService<TriggerCatalogCache>());
+        services.AddSingleton<TriggerBudgetLeases>();
+        services.AddTriggerStats();
+        services.AddReferralProgramme();
         return services;
     }
 }

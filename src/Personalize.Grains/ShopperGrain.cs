@@ -7,11 +7,15 @@ namespace Personalize.Grains;
 /// <summary>
 /// One grain per shopper. Applies each event, judges it against the silo's compiled triggers, and
 /// pushes at most one nudge to every gateway that holds a connection of this shopper. Everything an
-/// answer acknowledges is written before the answer; click-only changes are written lazily.
+/// answer acknowledges is written before the answer; click-only changes are written lazily. The rules
+/// themselves live in <see cref="ShopperModel"/> (shared with the simulator); the grain adds storage,
+/// timers, reminders and observers.
 /// </summary>
 public sealed partial class ShopperGrain(
     [PersistentState("shopper", GrainStorage.Default)] IPersistentState<ShopperState> store,
     TriggerCatalogCache catalogs,
+    TriggerBudgetLeases budget,
+    ITriggerStatsSink stats,
     TimeProvider time,
     IOptions<NudgeOptions> nudgeOptions,
     ILogger<ShopperGrain> logger) : Grain, IShopperGrain
@@ -20,8 +24,8 @@ public sealed partial class ShopperGrain(
     public static readonly TimeSpan SubscriptionExpiry = TimeSpan.FromMinutes(2);
 
     private readonly ObserverManager<IShopperObserver> _observers = new(SubscriptionExpiry, logger);
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly NudgeOptions _options = nudgeOptions.Value;
+    private ShopperModel _model = null!;
     private ShopperState State => store.State;
     private string ShopperId => this.GetPrimaryKeyString();
     private bool _dirty;
@@ -29,8 +33,8 @@ public sealed partial class ShopperGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _seen.UnionWith(State.SeenEventIds);
-        return Task.CompletedTask;
+        _model = new ShopperModel(ShopperId, State, _options, stats);
+        return ResumeReferralHandoffsAsync();
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -45,28 +49,28 @@ public sealed partial class ShopperGrain(
         if (problems.Count > 0)
             throw new ArgumentException(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}")));
 
-        if (_seen.Contains(shopperEvent.Id)) return new TrackResult(Accepted: true, Duplicate: true);
-
         var now = time.GetUtcNow();
-        var e = shopperEvent.At is null ? shopperEvent with { At = now } : shopperEvent;
-        RememberEventId(e.Id);
-        State.FirstSeen ??= now;
-        State.LastEventAt = now;
+        if (_model.Accept(shopperEvent, now) is not { } e) return new TrackResult(Accepted: true, Duplicate: true);
 
-        var durable = Apply(e, now);
-        var (nudge, judged) = await JudgeAsync(e, now);
-        durable |= judged;
+        var referral = await TrackReferralAsync(e, now);
+        var durable = Apply(e, now) | referral.Durable;
+        var catalog = await catalogs.GetAsync();
+        var verdict = await _model.JudgeEventAsync(catalog, e, now, budget);
+        durable |= verdict.Changed;
+        durable |= await ScheduleIdleCheckAsync(catalog, now);
 
         if (durable) await WriteAsync();
         else ScheduleLazyWrite();
 
-        if (nudge is not null) await PushToObserversAsync(nudge);
+        await DeliverReferralHandoffsAsync();
+        if (referral.Push is { } offer) await PushToObserversAsync(offer);
+        if (verdict.Nudge is { } nudge) await PushToObserversAsync(CountReferralPrompt(nudge));
         return new TrackResult(Accepted: true, Duplicate: false);
     }
 
     public Task<ShopperView> GetStateAsync()
     {
-        PruneOutbox(time.GetUtcNow());
+        _model.PruneOutbox(time.GetUtcNow());
         return Task.FromResult(BuildView());
     }
 
@@ -76,7 +80,7 @@ public sealed partial class ShopperGrain(
     {
         var isNew = !_observers.Observers.ContainsKey(observer);
         _observers.Subscribe(observer, observer);
-        PruneOutbox(time.GetUtcNow());
+        _model.PruneOutbox(time.GetUtcNow());
         return Task.FromResult(new Subscription(isNew, [.. State.Outbox]));
     }
 
@@ -89,74 +93,16 @@ public sealed partial class ShopperGrain(
     public async Task EraseAsync()
     {
         _dirty = false;
-        _seen.Clear();
+        await ForgetIdleAsync();
+        // The ADO.NET provider is configured with DeleteStateOnClear: the row goes, not just its payload.
         await store.ClearStateAsync();
         store.State = new ShopperState();
+        _model = new ShopperModel(ShopperId, State, _options, stats);
         DeactivateOnIdle();
     }
 
-    /// <summary>Applies the event to basket, orders and click ring; true when the change must be stored before answering.</summary>
-    private bool Apply(ShopperEvent e, DateTimeOffset now)
-    {
-        switch (e.Type)
-        {
-            case EventTypes.Consent:
-                State.ConsentWithdrawn = e.Granted == false;
-                if (State.ConsentWithdrawn) State.Clicks.Clear();
-                return true;
-            case EventTypes.AddToCart:
-                Basket.Add(State.Basket, e.ProductId!, e.CategoryId, e.Quantity ?? 1, e.Price);
-                RecordClick(e);
-                return true;
-            case EventTypes.RemoveFromCart:
-                Basket.Remove(State.Basket, e.ProductId!, e.Quantity ?? 1);
-                RecordClick(e);
-                return true;
-            case EventTypes.Purchase:
-                RecordClick(e);
-                if (State.OrderIds.Contains(e.OrderId!)) return true;
-                AddBounded(State.OrderIds, e.OrderId!, ShopperLimits.OrderIds);
-                State.Orders++;
-                State.LifetimeValue += e.OrderTotal ?? 0;
-                State.Basket.Clear();
-                return true;
-            case EventTypes.NpsResponse:
-                State.NpsScore = e.Score;
-                RecordClick(e);
-                return true;
-            case EventTypes.NudgeShown or EventTypes.NudgeClicked or EventTypes.NudgeDismissed:
-                // Losing this on a crash only means the push is shown again: delivery is at least once.
-                State.Outbox.RemoveAll(n => n.Id == e.NudgeId);
-                RecordClick(e);
-                return false;
-            default:
-                RecordClick(e);
-                return false;
-        }
-    }
-
-    private void RecordClick(ShopperEvent e)
-    {
-        if (State.ConsentWithdrawn) return;
-        AddBounded(State.Clicks, e, ShopperLimits.ClickRing);
-    }
-
-    private void RememberEventId(string id)
-    {
-        _seen.Add(id);
-        State.SeenEventIds.Add(id);
-        if (State.SeenEventIds.Count > ShopperLimits.SeenEventIds)
-        {
-            _seen.Remove(State.SeenEventIds[0]);
-            State.SeenEventIds.RemoveAt(0);
-        }
-    }
-
-    private static void AddBounded<T>(List<T> list, T item, int cap)
-    {
-        if (list.Count >= cap) list.RemoveAt(0);
-        list.Add(item);
-    }
+    /// <summary>Applies the event; true when the change must be stored before answering.</summary>
+    private bool Apply(ShopperEvent e, DateTimeOffset now) => _model.Apply(e, now);
 
     private async Task WriteAsync()
     {
@@ -174,6 +120,12 @@ public sealed partial class ShopperGrain(
         }, this, new GrainTimerCreationOptions(_options.ClickFlushDelay, _options.ClickFlushDelay) { KeepAlive = false });
     }
 
+    private Task PushToObserversAsync(Nudge nudge)
+    {
+        var shopperId = ShopperId;
+        return _observers.Count == 0 ? Task.CompletedTask : _observers.Notify(o => o.PushAsync(shopperId, nudge));
+    }
+
     private ShopperView BuildView()
     {
         var recent = new List<ShopperEvent>(Math.Min(State.Clicks.Count, ShopperLimits.RecentEventsInView));
@@ -189,6 +141,9 @@ public sealed partial class ShopperGrain(
             LifetimeValue = State.LifetimeValue,
             NpsScore = State.NpsScore,
             Consent = !State.ConsentWithdrawn,
+            ReferralCode = State.ReferralCode,
+            ReferredBy = State.ReferredBy is not null,
+            Rewards = RewardsView(),
         };
     }
 }

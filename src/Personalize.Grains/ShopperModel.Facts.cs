@@ -2,8 +2,8 @@ using Personalize.Triggers;
 
 namespace Personalize.Grains;
 
-/// <summary>The facts a trigger condition can read, answered from the grain's state without allocating.</summary>
-public sealed partial class ShopperGrain : IFactSource
+/// <summary>The facts a trigger condition can read, answered from the shopper's state without allocating.</summary>
+public sealed partial class ShopperModel : IFactSource
 {
     private ShopperEvent? _event;
     private DateTimeOffset _now;
@@ -29,7 +29,7 @@ public sealed partial class ShopperGrain : IFactSource
         Fact.BasketCount => Basket.Count(State.Basket),
         Fact.ShopperOrders => State.Orders,
         Fact.ShopperLifetimeValue => (double)State.LifetimeValue,
-        Fact.ShopperReferrals => ReferralCount,
+        Fact.ShopperReferrals => State.Referrals,
         Fact.ShopperNpsScore => State.NpsScore,
         Fact.ShopperDaysSinceFirstSeen => State.FirstSeen is { } first ? Math.Floor((_now - first).TotalDays) : 0,
         _ => null,
@@ -37,7 +37,7 @@ public sealed partial class ShopperGrain : IFactSource
 
     bool IFactSource.GetFlag(Fact fact) => fact switch
     {
-        Fact.ShopperReferred => IsReferred,
+        Fact.ShopperReferred => State.ReferredBy is not null,
         Fact.ShopperIdentified => State.Identified,
         _ => false,
     };

@@ -35,6 +35,17 @@ public sealed class ShopperState
     [Id(16)] public string? ReferredBy { get; set; }
     /// <summary>Friends this shopper referred who became customers.</summary>
     [Id(17)] public int Referrals { get; set; }
+    // Ids 18..29 belong to the referral programme (issue 4).
+    /// <summary>Attribution, qualifying order, hand-off outbox and reward ledger.</summary>
+    [Id(18)] public ReferralState Referral { get; set; } = new();
+
+    // Ids from 30 on belong to the guards and stats (issue 3), so concurrent work on other fields cannot collide.
+    /// <summary>The last pushes sent, newest last, for attributing nudge_* reports to their trigger.</summary>
+    [Id(30)] public List<SentNudge> SentNudges { get; set; } = [];
+    /// <summary>Idle triggers due at or before this time were judged in the current idle spell.</summary>
+    [Id(31)] public DateTimeOffset? IdleCheckedUntil { get; set; }
+    /// <summary>Whether the idle reminder is registered (so the hot path registers it once, not per event).</summary>
+    [Id(32)] public bool IdleReminderSet { get; set; }
 }
 
 [GenerateSerializer, Alias("Personalize.TriggerMemory")]
@@ -53,7 +64,27 @@ public static class ShopperLimits
     public const int ClickRing = 100;
     public const int SeenEventIds = 256;
     public const int Outbox = 20;
+    public const int SentNudges = 20;
     public const int OrderIds = 100;
     public const int BasketLines = 200;
     public const int RecentEventsInView = 20;
+}
+
+/// <summary>A push this shopper was sent, remembered past its outbox life so later reports still find its trigger.</summary>
+[GenerateSerializer, Alias("Personalize.SentNudge")]
+public sealed class SentNudge
+{
+    [Id(0)] public string NudgeId { get; set; } = "";
+    [Id(1)] public string TriggerId { get; set; } = "";
+    /// <summary>Which of shown, clicked, dismissed were already counted, so a repeated report counts once.</summary>
+    [Id(2)] public NudgeReports Reported { get; set; }
+}
+
+[Flags]
+public enum NudgeReports
+{
+    None = 0,
+    Shown = 1,
+    Clicked = 2,
+    Dismissed = 4,
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Personalize.Grains;
 using Personalize.Hosting;
 
 namespace Personalize.Gateway.Hubs;
@@ -15,6 +16,7 @@ public sealed partial class ShopperConnections(
     IGrainFactory grains,
     IHubContext<ShopperHub> hub,
     PersonalizeMetrics metrics,
+    TriggerStatsCollector stats,
     ClusterChanges clusterChanges,
     TimeProvider time,
     ILogger<ShopperConnections> logger) : BackgroundService, IShopperObserver
@@ -49,7 +51,10 @@ public sealed partial class ShopperConnections(
         var subscription = await grains.GetGrain<IShopperGrain>(shopperId).SubscribeAsync(Reference);
         var client = hub.Clients.Client(connectionId);
         foreach (var nudge in subscription.Pending)
+        {
             await client.SendAsync(nudge.Kind, nudge);
+            stats.Count(nudge.TriggerId, TriggerCounter.Delivered);
+        }
     }
 
     public async Task DisconnectedAsync(string shopperId)
@@ -77,6 +82,7 @@ public sealed partial class ShopperConnections(
     public async Task PushAsync(string shopperId, Nudge nudge)
     {
         await hub.Clients.Group(Group(shopperId)).SendAsync(nudge.Kind, nudge);
+        stats.Count(nudge.TriggerId, TriggerCounter.Delivered);
         metrics.PushesSent.Add(1, new KeyValuePair<string, object?>(PersonalizeMetrics.KindTag, nudge.Kind));
         metrics.PushLatency.Record(Math.Max(0, (time.GetUtcNow() - nudge.CreatedAt).TotalMilliseconds));
     }

@@ -49,6 +49,8 @@ public static class PersonalizeStorageExtensions
         {
             options.Invariant = invariant;
             options.ConnectionString = connectionString;
+            // Erasure (DELETE /api/shoppers/{id}) must remove the row; by default ClearStateAsync only nulls its payload.
+            options.DeleteStateOnClear = true;
         });
         silo.UseAdoNetReminderService(options =>
         {

@@ -1,0 +1,232 @@
+using Personalize.Triggers;
+
+namespace Personalize.Grains;
+
+/// <summary>What judging decided: the push (null when none or held out) and whether state changed.</summary>
+public readonly record struct Verdict(Nudge? Nudge, bool HeldOut, bool Changed)
+{
+    public static Verdict None => default;
+}
+
+/// <summary>Judging an event (or an idle spell) against the compiled triggers, guarding, and issuing the one push.</summary>
+public sealed partial class ShopperModel
+{
+    /// <summary>
+    /// Picks the highest-priority trigger woken by the event that is active, passes its guards and
+    /// matches. Guards: consent, the global hourly cap, maxPerShopper, cooldown, maxPerDay (a budget
+    /// the caller leases), holdout. At most one push per event.
+    /// </summary>
+    public ValueTask<Verdict> JudgeEventAsync(CompiledCatalog catalog, ShopperEvent e, DateTimeOffset now, IDailyBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        ArgumentNullException.ThrowIfNull(e);
+        if (!MayPush(catalog, now)) return ValueTask.FromResult(Verdict.None);
+        return JudgeAsync(new Candidates(catalog, e.Type), e, now, budget);
+    }
+
+    /// <summary>
+    /// Judges idle triggers whose quiet period ended by <paramref name="now"/> and were not judged yet in
+    /// this idle spell (the time since the last shopper event). Each idle trigger is judged at most once
+    /// per spell, so it fires at most once per spell; a new event starts a new spell.
+    /// </summary>
+    /// <remarks>Moves <see cref="ShopperState.IdleCheckedUntil"/> even when nothing fires; that alone may be stored lazily.</remarks>
+    public async ValueTask<Verdict> JudgeIdleAsync(CompiledCatalog catalog, DateTimeOffset now, IDailyBudget budget)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (State.LastEventAt is not { } last || catalog.IdleTriggers.Count == 0) return Verdict.None;
+        var checkedUntil = SpellCheckedUntil(last);
+        if (now <= checkedUntil) return Verdict.None;
+        State.IdleCheckedUntil = now;
+        if (!MayPush(catalog, now)) return Verdict.None;
+        return await JudgeAsync(new Candidates(catalog, last, checkedUntil, now), null, now, budget);
+    }
+
+    /// <summary>When the next idle trigger of this spell falls due; null when none is waiting.</summary>
+    public DateTimeOffset? NextIdleDue(CompiledCatalog catalog)
+    {
+        ArgumentNullException.ThrowIfNull(catalog);
+        if (State.LastEventAt is not { } last || State.ConsentWithdrawn) return null;
+        var checkedUntil = SpellCheckedUntil(last);
+        DateTimeOffset? next = null;
+        foreach (var trigger in catalog.IdleTriggers)
+        {
+            var due = last.AddSeconds(trigger.IdleSeconds!.Value);
+            if (due > checkedUntil && (next is null || due < next)) next = due;
+        }
+        return next;
+    }
+
+    /// <summary>Checks made in an earlier spell do not count in this one.</summary>
+    private DateTimeOffset SpellCheckedUntil(DateTimeOffset lastEvent) =>
+        State.IdleCheckedUntil is { } c && c >= lastEvent ? c : lastEvent;
+
+    private bool MayPush(CompiledCatalog catalog, DateTimeOffset now)
+    {
+        if (State.ConsentWithdrawn || catalog.All.Count == 0) return false;
+        PruneRecentPushes(now);
+        return State.RecentPushes.Count < _options.MaxPerShopperPerHour;
+    }
+
+    private async ValueTask<Verdict> JudgeAsync(Candidates candidates, ShopperEvent? e, DateTimeOffset now, IDailyBudget budget)
+    {
+        // Indexing again after each await: the candidate list is a span over the frozen catalog.
+        for (var i = 0; candidates.TryGet(i, out var trigger); i++)
+        {
+            if (!trigger.IsActiveAt(now) || !PassesLimits(trigger.Definition, now) || !Matches(trigger, e, now)) continue;
+            var heldOut = Holdout.IsHeldOut(ShopperId, trigger.Id, trigger.Definition.HoldoutPercent);
+            if (heldOut && _applyHoldout)
+            {
+                var memory = Memory(trigger.Id);
+                memory.HoldoutAt = now;
+                memory.Converted = false;
+                _stats.Count(trigger.Id, TriggerCounter.HoldoutAssigned);
+                return new Verdict(null, HeldOut: true, Changed: true);
+            }
+            // The daily budget is spent only on real pushes; a trigger out of budget yields to the next one.
+            if (trigger.Definition.Limits?.MaxPerDay is { } perDay && !await budget.TryTakeAsync(trigger.Id, perDay, now)) continue;
+            return new Verdict(Issue(trigger.Definition, now), heldOut, Changed: true);
+        }
+        return Verdict.None;
+    }
+
+    private bool Matches(CompiledTrigger trigger, ShopperEvent? e, DateTimeOffset now)
+    {
+        _event = e;
+        _now = now;
+        try
+        {
+            return trigger.Evaluate(this);
+        }
+        finally
+        {
+            _event = null;
+        }
+    }
+
+    private bool PassesLimits(TriggerDefinition trigger, DateTimeOffset now)
+    {
+        if (trigger.Limits is not { } limits || !State.Triggers.TryGetValue(trigger.Id, out var memory)) return true;
+        if (limits.MaxPerShopper is { } max && memory.Fired >= max) return false;
+        if (limits.CooldownSeconds is { } cooldown && memory.LastFiredAt is { } last && now - last < TimeSpan.FromSeconds(cooldown))
+            return false;
+        return true;
+    }
+
+    private Nudge Issue(TriggerDefinition trigger, DateTimeOffset now)
+    {
+        var memory = Memory(trigger.Id);
+        memory.Fired++;
+        memory.LastFiredAt = now;
+        memory.Converted = false;
+        State.RecentPushes.Add(now);
+        var nudge = BuildNudge(trigger, now);
+        State.Outbox.Add(nudge);
+        if (State.Outbox.Count > ShopperLimits.Outbox) State.Outbox.RemoveAt(0);
+        AddBounded(State.SentNudges, new SentNudge { NudgeId = nudge.Id, TriggerId = trigger.Id }, ShopperLimits.SentNudges);
+        _stats.Count(trigger.Id, TriggerCounter.Fired);
+        return nudge;
+    }
+
+    private TriggerMemory Memory(string triggerId)
+    {
+        if (!State.Triggers.TryGetValue(triggerId, out var memory))
+            State.Triggers[triggerId] = memory = new TriggerMemory();
+        return memory;
+    }
+
+    private Nudge BuildNudge(TriggerDefinition trigger, DateTimeOffset now)
+    {
+        var action = trigger.Action;
+        var nudge = new Nudge
+        {
+            Id = Codes.NewId("n-"),
+            TriggerId = trigger.Id,
+            Title = action.Title,
+            Message = action.Message,
+            CreatedAt = now,
+            ExpiresAt = now.AddSeconds(action.TtlSeconds),
+        };
+        return action.Type switch
+        {
+            "offer" => nudge with
+            {
+                Kind = NudgeKinds.Offer,
+                Discount = new Reward { Kind = action.Discount!.Kind, Value = action.Discount.Value, Currency = action.Discount.Currency },
+                Code = action.Code ?? OfferCode(trigger.Id, action.CodePrefix!),
+            },
+            "survey" => nudge with { Kind = NudgeKinds.Survey, Survey = action.Survey ?? "nps", Question = action.Question },
+            "recommendations" => nudge with
+            {
+                Kind = NudgeKinds.Recommendations,
+                Strategy = action.Strategy,
+                ProductIds = RecentlyViewed(action.Count ?? 4),
+            },
+            _ => ReferralPrompt(nudge),
+        };
+    }
+
+    /// <summary>A codePrefix offer gives each shopper one unique code per trigger, kept for reuse.</summary>
+    private string OfferCode(string triggerId, string prefix)
+    {
+        if (!State.IssuedCodes.TryGetValue(triggerId, out var code))
+            State.IssuedCodes[triggerId] = code = prefix + Codes.New(8);
+        return code;
+    }
+
+    /// <summary>Products the shopper viewed, newest first, not already in the basket.</summary>
+    private List<string> RecentlyViewed(int count)
+    {
+        var ids = new List<string>(count);
+        for (var i = State.Clicks.Count - 1; i >= 0 && ids.Count < count; i--)
+        {
+            var click = State.Clicks[i];
+            if (click.Type == EventTypes.ProductView && click.ProductId is { } id && !ids.Contains(id)
+                && !State.Basket.Exists(l => l.ProductId == id))
+                ids.Add(id);
+        }
+        return ids;
+    }
+
+    private void PruneRecentPushes(DateTimeOffset now) =>
+        State.RecentPushes.RemoveAll(t => now - t >= TimeSpan.FromHours(1));
+
+    /// <summary>
+    /// The triggers one judgement considers, in firing order: those woken by an event type, or the idle
+    /// triggers whose due time (last event + idleSeconds) lies in (checkedUntil, now].
+    /// </summary>
+    private readonly struct Candidates
+    {
+        private readonly CompiledCatalog _catalog;
+        private readonly string? _eventType;
+        private readonly DateTimeOffset _lastEvent, _after, _upTo;
+
+        public Candidates(CompiledCatalog catalog, string eventType) => (_catalog, _eventType) = (catalog, eventType);
+
+        public Candidates(CompiledCatalog catalog, DateTimeOffset lastEvent, DateTimeOffset after, DateTimeOffset upTo) =>
+            (_catalog, _lastEvent, _after, _upTo) = (catalog, lastEvent, after, upTo);
+
+        /// <summary>The i-th candidate (skipping idle triggers not due in the window).</summary>
+        public bool TryGet(int i, out CompiledTrigger trigger)
+        {
+            if (_eventType is not null)
+            {
+                var span = _catalog.ForEvent(_eventType);
+                trigger = i < span.Length ? span[i] : null!;
+                return i < span.Length;
+            }
+            var idle = _catalog.IdleTriggers;
+            for (var seen = 0; seen < idle.Count; seen++)
+            {
+                var due = _lastEvent.AddSeconds(idle[seen].IdleSeconds!.Value);
+                if (due <= _after || due > _upTo) continue;
+                if (i-- == 0)
+                {
+                    trigger = idle[seen];
+                    return true;
+                }
+            }
+            trigger = null!;
+            return false;
+        }
+    }
+}

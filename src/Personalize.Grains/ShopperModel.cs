@@ -1,0 +1,152 @@
+namespace Personalize.Grains;
+
+/// <summary>
+/// The rules of one shopper, without Orleans: accepting an event (idempotency, timestamps), applying it
+/// to basket, orders and click ring, and judging it against triggers (ShopperModel.Judge.cs). The
+/// shopper grain wraps it with storage, timers and observers; the trigger simulator runs it on a
+/// fresh state in memory. One set of rules, two hosts.
+/// </summary>
+public sealed partial class ShopperModel
+{
+    private readonly HashSet<string> _seen;
+    private readonly NudgeOptions _options;
+    private readonly ITriggerStatsSink _stats;
+    private readonly bool _applyHoldout;
+
+    /// <param name="applyHoldout">false in the simulator: a held-out shopper still gets the push, flagged.</param>
+    public ShopperModel(string shopperId, ShopperState state, NudgeOptions options, ITriggerStatsSink stats, bool applyHoldout = true)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(options);
+        ShopperId = shopperId;
+        State = state;
+        _options = options;
+        _stats = stats;
+        _applyHoldout = applyHoldout;
+        _seen = new HashSet<string>(state.SeenEventIds, StringComparer.Ordinal);
+    }
+
+    public string ShopperId { get; }
+
+    public ShopperState State { get; }
+
+    /// <summary>Stamps the event and remembers its id; null when the id was seen before (a duplicate).</summary>
+    public ShopperEvent? Accept(ShopperEvent shopperEvent, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(shopperEvent);
+        if (_seen.Contains(shopperEvent.Id)) return null;
+        var e = shopperEvent.At is null ? shopperEvent with { At = now } : shopperEvent;
+        RememberEventId(e.Id);
+        State.FirstSeen ??= now;
+        // Nudge reports and consent come from the storefront, not the shopper: counting them as activity
+        // would let an idle push's own nudge_shown start a new idle spell and fire it again.
+        if (!IsReport(e.Type)) State.LastEventAt = now;
+        return e;
+    }
+
+    /// <summary>Applies the event to basket, orders and click ring; true when the change must be stored before answering.</summary>
+    public bool Apply(ShopperEvent e, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        switch (e.Type)
+        {
+            case EventTypes.Consent:
+                State.ConsentWithdrawn = e.Granted == false;
+                if (State.ConsentWithdrawn) State.Clicks.Clear();
+                return true;
+            case EventTypes.AddToCart:
+                Basket.Add(State.Basket, e.ProductId!, e.CategoryId, e.Quantity ?? 1, e.Price);
+                RecordClick(e);
+                return true;
+            case EventTypes.RemoveFromCart:
+                Basket.Remove(State.Basket, e.ProductId!, e.Quantity ?? 1);
+                RecordClick(e);
+                return true;
+            case EventTypes.Purchase:
+                RecordClick(e);
+                if (State.OrderIds.Contains(e.OrderId!)) return true;
+                AddBounded(State.OrderIds, e.OrderId!, ShopperLimits.OrderIds);
+                State.Orders++;
+                State.LifetimeValue += e.OrderTotal ?? 0;
+                State.Basket.Clear();
+                CountConversions(e.OrderTotal ?? 0, now);
+                return true;
+            case EventTypes.NpsResponse:
+                State.NpsScore = e.Score;
+                RecordClick(e);
+                return true;
+            case EventTypes.NudgeShown or EventTypes.NudgeClicked or EventTypes.NudgeDismissed:
+                // Losing this on a crash only means the push is shown again: delivery is at least once.
+                State.Outbox.RemoveAll(n => n.Id == e.NudgeId);
+                CountReport(e);
+                RecordClick(e);
+                return false;
+            default:
+                RecordClick(e);
+                return false;
+        }
+    }
+
+    public void PruneOutbox(DateTimeOffset now) => State.Outbox.RemoveAll(n => n.ExpiresAt <= now);
+
+    private static bool IsReport(string type) =>
+        type is EventTypes.NudgeShown or EventTypes.NudgeClicked or EventTypes.NudgeDismissed or EventTypes.Consent;
+
+    private void RecordClick(ShopperEvent e)
+    {
+        if (State.ConsentWithdrawn) return;
+        AddBounded(State.Clicks, e, ShopperLimits.ClickRing);
+    }
+
+    private void RememberEventId(string id)
+    {
+        _seen.Add(id);
+        State.SeenEventIds.Add(id);
+        if (State.SeenEventIds.Count > ShopperLimits.SeenEventIds)
+        {
+            _seen.Remove(State.SeenEventIds[0]);
+            State.SeenEventIds.RemoveAt(0);
+        }
+    }
+
+    private static void AddBounded<T>(List<T> list, T item, int cap)
+    {
+        if (list.Count >= cap) list.RemoveAt(0);
+        list.Add(item);
+    }
+
+    /// <summary>A nudge_* report counts once per push and kind; a report for a push we never sent counts nothing.</summary>
+    private void CountReport(ShopperEvent e)
+    {
+        var sent = State.SentNudges.Find(n => n.NudgeId == e.NudgeId);
+        if (sent is null) return;
+        var (report, counter) = e.Type switch
+        {
+            EventTypes.NudgeShown => (NudgeReports.Shown, TriggerCounter.Shown),
+            EventTypes.NudgeClicked => (NudgeReports.Clicked, TriggerCounter.Clicked),
+            _ => (NudgeReports.Dismissed, TriggerCounter.Dismissed),
+        };
+        if ((sent.Reported & report) != 0) return;
+        sent.Reported |= report;
+        _stats.Count(sent.TriggerId, counter);
+    }
+
+    /// <summary>
+    /// A purchase within 24 h of a trigger's last touch (push or holdout assignment) is that trigger's
+    /// conversion, once per touch: <see cref="TriggerMemory.Converted"/> is reset by each new touch.
+    /// </summary>
+    private void CountConversions(decimal revenue, DateTimeOffset now)
+    {
+        foreach (var (triggerId, memory) in State.Triggers)
+        {
+            if (memory.Converted) continue;
+            var heldOut = memory.HoldoutAt is { } h && (memory.LastFiredAt is not { } f || h > f);
+            var touch = heldOut ? memory.HoldoutAt : memory.LastFiredAt;
+            if (touch is not { } at || now - at > ConversionWindow || now < at) continue;
+            memory.Converted = true;
+            _stats.Count(triggerId, heldOut ? TriggerCounter.HoldoutConverted : TriggerCounter.Converted, revenue);
+        }
+    }
+
+    public static readonly TimeSpan ConversionWindow = TimeSpan.FromHours(24);
+}

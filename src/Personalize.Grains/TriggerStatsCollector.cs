@@ -1,0 +1,153 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Personalize.Grains;
+
+public enum TriggerCounter
+{
+    Fired,
+    Delivered,
+    Shown,
+    Clicked,
+    Dismissed,
+    Converted,
+    HoldoutAssigned,
+    HoldoutConverted,
+}
+
+/// <summary>Where the shopper rules report trigger counters; never blocks and never calls out.</summary>
+public interface ITriggerStatsSink
+{
+    void Count(string triggerId, TriggerCounter counter, decimal revenue = 0);
+}
+
+/// <summary>Counts nothing: the simulator must touch no counter.</summary>
+public sealed class NoTriggerStats : ITriggerStatsSink
+{
+    public static NoTriggerStats Instance { get; } = new();
+
+    public void Count(string triggerId, TriggerCounter counter, decimal revenue = 0)
+    {
+    }
+}
+
+/// <summary>
+/// One per process (silo or gateway): adds counters in memory and flushes one delta per trigger to its
+/// <see cref="ITriggerStatsGrain"/> about once a second, so a busy trigger costs its stats grain one
+/// call per process per second, never one per event. A failed flush is merged back and retried; what is
+/// lost is at most the last second of counts of a process that dies.
+/// </summary>
+public sealed partial class TriggerStatsCollector(IGrainFactory grains, ILogger<TriggerStatsCollector> logger)
+    : BackgroundService, ITriggerStatsSink
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _flushLock = new(1, 1);
+    private Dictionary<string, TriggerStats> _pending = new(StringComparer.Ordinal);
+
+    public void Count(string triggerId, TriggerCounter counter, decimal revenue = 0)
+    {
+        ArgumentNullException.ThrowIfNull(triggerId);
+        lock (_lock)
+        {
+            if (!_pending.TryGetValue(triggerId, out var stats)) _pending[triggerId] = stats = new TriggerStats();
+            switch (counter)
+            {
+                case TriggerCounter.Fired: stats.Fired++; break;
+                case TriggerCounter.Delivered: stats.Delivered++; break;
+                case TriggerCounter.Shown: stats.Shown++; break;
+                case TriggerCounter.Clicked: stats.Clicked++; break;
+                case TriggerCounter.Dismissed: stats.Dismissed++; break;
+                case TriggerCounter.Converted: stats.Converted++; stats.Revenue += revenue; break;
+                case TriggerCounter.HoldoutAssigned: stats.HoldoutAssigned++; break;
+                case TriggerCounter.HoldoutConverted: stats.HoldoutConverted++; stats.HoldoutRevenue += revenue; break;
+            }
+        }
+    }
+
+    /// <summary>Sends what was counted since the last flush (also called at shutdown and by tests).</summary>
+    public async Task FlushAsync()
+    {
+        await _flushLock.WaitAsync();
+        try
+        {
+            Dictionary<string, TriggerStats> batch;
+            lock (_lock)
+            {
+                if (_pending.Count == 0) return;
+                batch = _pending;
+                _pending = new Dictionary<string, TriggerStats>(StringComparer.Ordinal);
+            }
+            foreach (var (triggerId, delta) in batch)
+            {
+                try
+                {
+                    await grains.GetGrain<ITriggerStatsGrain>(triggerId).AddAsync(delta);
+                }
+                catch (Exception ex)
+                {
+                    LogWarningFlushFailed(ex, triggerId);
+                    lock (_lock)
+                    {
+                        if (_pending.TryGetValue(triggerId, out var newer)) newer.Add(delta);
+                        else _pending[triggerId] = delta;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            _flushLock.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(FlushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await FlushAsync();
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the last flush happens in StopAsync.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await FlushAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or OrleansException)
+        {
+            LogWarningFinalFlushFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Flushing trigger stats of {TriggerId} failed; retrying with the next flush")]
+    private partial void LogWarningFlushFailed(Exception ex, string triggerId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The last flush of trigger stats at shutdown failed")]
+    private partial void LogWarningFinalFlushFailed(Exception ex);
+}
+
+public static class TriggerStatsServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers the process's one collector. Idempotent: an embedded gateway hosts a silo in the same
+    /// container and both ask for it.
+    /// </summary>
+    public static IServiceCollection AddTriggerStats(this IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(TriggerStatsCollector))) return services;
+        services.AddSingleton<TriggerStatsCollector>();
+        services.AddSingleton<ITriggerStatsSink>(sp => sp.GetRequiredService<TriggerStatsCollector>());
+        services.AddHostedService(sp => sp.GetRequiredService<TriggerStatsCollector>());
+        return services;
+    }
+}
