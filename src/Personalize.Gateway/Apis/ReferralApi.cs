@@ -68,7 +68,9 @@ public static class ReferralApi
         if (p.MinOrderTotal is not (>= 0 and <= ShopperEventValidator.MaxMoney))
             Add("minOrderTotal", $"is required, 0..{ShopperEventValidator.MaxMoney}");
         if (p.AttributionWindowDays is not (>= 1 and <= 365)) Add("attributionWindowDays", "is required, 1..365");
-        if (p.MaxRewardsPerReferrerPerMonth is not (>= 1 and <= 10_000)) Add("maxRewardsPerReferrerPerMonth", "is required, 1..10000");
+        // The ledger keeps at most ReferralLimits.Ledger entries: a higher monthly cap could not be counted.
+        if (p.MaxRewardsPerReferrerPerMonth is not (>= 1 and <= ReferralLimits.Ledger))
+            Add("maxRewardsPerReferrerPerMonth", $"is required, 1..{ReferralLimits.Ledger}");
         if (p.ConfirmAfterDays is not (>= 0 and <= 365)) Add("confirmAfterDays", "is required, 0..365 (0 confirms at once)");
         return errors;
 
