@@ -35,6 +35,20 @@ public sealed class ClusterFixture : IAsyncLifetime
             await silo.SiloHost.Services.GetRequiredService<TriggerCatalogCache>().RefreshAsync();
     }
 
+    /// <summary>Sends every silo's aggregated trigger counters to their stats grains now instead of within a second.</summary>
+    public async Task FlushStatsAsync()
+    {
+        foreach (var silo in Cluster.GetActiveSilos().OfType<InProcessSiloHandle>())
+            await silo.SiloHost.Services.GetRequiredService<TriggerStatsCollector>().FlushAsync();
+    }
+
+    /// <summary>The reminders stored for a grain.</summary>
+    public async Task<IReadOnlyList<ReminderEntry>> ReadRemindersAsync(GrainId grain)
+    {
+        var silo = Cluster.GetActiveSilos().OfType<InProcessSiloHandle>().First();
+        return [.. (await silo.SiloHost.Services.GetRequiredService<IReminderTable>().ReadRows(grain)).Reminders];
+    }
+
     private sealed class SiloConfigurator : ISiloConfigurator
     {
         public void Configure(ISiloBuilder silo)
