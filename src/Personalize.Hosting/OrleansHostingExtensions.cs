@@ -42,6 +42,7 @@ public static class OrleansHostingExtensions
             {
                 client.Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (cluster.ClusterId, cluster.ServiceId));
                 client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = cluster.Membership.GatewayListRefreshPeriod);
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
                 client.AddPersonalizeClustering(cluster.Clustering, connectionString, cluster.GatewayPort);
                 client.AddGatewayCountChangedHandler(services => (_, _) => services.GetRequiredService<ClusterChanges>().Notify());
                 client.UseConnectionRetryFilter<ClusterConnectionRetry>();
@@ -56,6 +57,7 @@ public static class OrleansHostingExtensions
                 if (cluster.AdvertisedIp.Length > 0)
                     silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Parse(cluster.AdvertisedIp));
                 silo.Configure<ClusterMembershipOptions>(o => cluster.Membership.ApplyTo(o));
+                silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = cluster.ResponseTimeout);
                 silo.AddPersonalizeStorage(storage.Provider, connectionString);
                 configureSilo(silo);
             });

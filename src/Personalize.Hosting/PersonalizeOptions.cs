@@ -18,6 +18,13 @@ public sealed class ClusterSettings
     /// host's own address, right in a container; loopback clusters (scripts/cluster.sh, tests) say 127.0.0.1.
     /// </summary>
     public string AdvertisedIp { get; set; } = "";
+    /// <summary>
+    /// How long a grain call may take before it fails (Orleans default 30 s). A request in flight to a silo
+    /// that is killed is never answered; the caller only learns by this timeout, and a SignalR connection's
+    /// later calls queue behind it. Events take milliseconds, so 5 s fails only calls that are lost, and
+    /// the storefront retries them (same event id: no double counting).
+    /// </summary>
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
     /// <summary>How fast a dead silo is noticed and declared dead (<c>Personalize:Cluster:Membership</c>).</summary>
     public MembershipSettings Membership { get; set; } = new();
 
@@ -36,6 +43,7 @@ public sealed class ClusterSettings
         if (GatewayPort is < 1 or > 65535) yield return $"{Section}:GatewayPort must be 1..65535";
         if (AdvertisedIp.Length > 0 && !System.Net.IPAddress.TryParse(AdvertisedIp, out _))
             yield return $"{Section}:AdvertisedIp must be an IP address (was '{AdvertisedIp}')";
+        if (ResponseTimeout <= TimeSpan.Zero) yield return $"{Section}:ResponseTimeout must be positive";
         foreach (var problem in Membership.Problems()) yield return $"{Section}:Membership:{problem}";
     }
 }
