@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Personalize.Gateway.Apis;
 using Personalize.Gateway.Auth;
 using Personalize.Gateway.Hubs;
+using Personalize.Gateway.Pages;
 using Personalize.Grains;
 using Personalize.Hosting;
 
@@ -75,6 +76,7 @@ public static class GatewayExtensions
         app.MapShoppersApi();
         app.MapReferralApi();
         app.MapPersonalizeOperations();
+        app.MapPersonalizePages();
         return app;
     }
 }
