@@ -19,6 +19,10 @@ namespace Personalize.Hosting;
 /// </summary>
 public static class OrleansHostingExtensions
 {
+    public const string LivePath = "/health/live";
+    public const string ReadyPath = "/health/ready";
+    public const string MetricsPath = "/metrics";
+
     /// <summary>
     /// Hosts a silo (dedicated silo, or the gateway in <c>Embedded</c> mode) or joins the cluster as a
     /// client (<c>Client</c> mode). <paramref name="configureSilo"/> adds the grains' own services.
@@ -77,9 +81,9 @@ public static class OrleansHostingExtensions
     /// <summary><c>/health/live</c>, <c>/health/ready</c> and <c>/metrics</c>.</summary>
     public static IEndpointRouteBuilder MapPersonalizeOperations(this IEndpointRouteBuilder app)
     {
-        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ClusterHealthCheck.ReadyTag) });
-        app.MapPrometheusScrapingEndpoint("/metrics");
+        app.MapHealthChecks(LivePath, new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks(ReadyPath, new HealthCheckOptions { Predicate = c => c.Tags.Contains(ClusterHealthCheck.ReadyTag) });
+        app.MapPrometheusScrapingEndpoint(MetricsPath);
         return app;
     }
 }
