@@ -112,7 +112,10 @@ public sealed partial class ShopperConnections(
                 // A new subscription means the grain moved (silo loss): replay what it could not deliver.
                 if (subscription.IsNew)
                     foreach (var nudge in subscription.Pending)
+                    {
                         await hub.Clients.Group(Group(shopperId)).SendAsync(nudge.Kind, nudge, stoppingToken);
+                        stats.Count(nudge.TriggerId, TriggerCounter.Delivered);
+                    }
             }
             catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
             {
