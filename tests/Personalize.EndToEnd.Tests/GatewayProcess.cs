@@ -64,6 +64,9 @@ public sealed class GatewayProcess : IAsyncDisposable
             ["Personalize:Auth:StorefrontApiKeys:0"] = StorefrontKey,
             ["Personalize:Auth:ShopperTokenSigningKey"] = SigningKey,
             ["Logging:LogLevel:Default"] = "Warning",
+            // appsettings.json turns the demo shop on, and it seeds triggers that would answer every
+            // test's add_to_cart and purchase; a test that wants the demo passes it in settings.
+            ["Personalize:Demo:Enabled"] = "false",
         };
         foreach (var (key, value) in Settings) args[key] = value;
 
