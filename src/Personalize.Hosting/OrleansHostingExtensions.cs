@@ -51,6 +51,9 @@ public static class OrleansHostingExtensions
                 client.AddGatewayCountChangedHandler(services => (_, _) => services.GetRequiredService<ClusterChanges>().Notify());
                 client.UseConnectionRetryFilter<ClusterConnectionRetry>();
             });
+            // The client retries until a silo answers; start the web server meanwhile, so /health/live
+            // answers and /health/ready says "not ready" instead of the port staying closed.
+            builder.Services.Configure<HostOptions>(o => o.ServicesStartConcurrently = true);
         }
         else
         {

@@ -33,8 +33,7 @@ public sealed class LocalCluster : IAsyncDisposable
     /// <summary>PostgreSQL, then all silos at once (they race to install the schema), then the gateways.</summary>
     public static async Task<LocalCluster> StartAsync(int silos, int gateways)
     {
-        var postgres = await PostgresServer.StartAsync();
-        var cluster = new LocalCluster(postgres, await postgres.CreateDatabaseAsync());
+        var cluster = await EmptyAsync();
         try
         {
             await Task.WhenAll(Enumerable.Range(0, silos).Select(_ => cluster.AddSiloAsync()));
@@ -44,6 +43,21 @@ public sealed class LocalCluster : IAsyncDisposable
         catch
         {
             await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>PostgreSQL and a fresh database, no processes yet.</summary>
+    public static async Task<LocalCluster> EmptyAsync()
+    {
+        var postgres = await PostgresServer.StartAsync();
+        try
+        {
+            return new LocalCluster(postgres, await postgres.CreateDatabaseAsync());
+        }
+        catch
+        {
+            await postgres.DisposeAsync();
             throw;
         }
     }
@@ -62,6 +76,14 @@ public sealed class LocalCluster : IAsyncDisposable
 
     public async Task<ServiceProcess> AddGatewayAsync()
     {
+        var gateway = NewGateway();
+        await gateway.StartAsync();
+        return gateway;
+    }
+
+    /// <summary>A gateway in Client mode on this cluster, not started yet.</summary>
+    public ServiceProcess NewGateway()
+    {
         var settings = CommonSettings();
         settings["Personalize:Cluster:Mode"] = "Client";
         settings["Personalize:Auth:MarketerApiKeys:0"] = MarketerKey;
@@ -69,7 +91,6 @@ public sealed class LocalCluster : IAsyncDisposable
         settings["Personalize:Auth:ShopperTokenSigningKey"] = SigningKey;
         var gateway = new ServiceProcess($"gateway{Interlocked.Increment(ref _gatewaysStarted)}", "Personalize.Gateway", settings, _workingDirectory);
         lock (Gateways) Gateways.Add(gateway);
-        await gateway.StartAsync();
         return gateway;
     }
 

@@ -58,6 +58,13 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>Starts the process and waits until <c>/health/ready</c> answers 200.</summary>
     public async Task StartAsync(TimeSpan? readyWithin = null)
     {
+        Launch();
+        await WaitReadyAsync(readyWithin ?? TimeSpan.FromSeconds(90));
+    }
+
+    /// <summary>Starts the process without waiting for it.</summary>
+    public void Launch()
+    {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = _workingDirectory };
         start.ArgumentList.Add(_dll);
         start.ArgumentList.Add($"--urls={BaseUrl}");
@@ -69,7 +76,6 @@ public sealed class ServiceProcess : IAsyncDisposable
         _process.ErrorDataReceived += (_, e) => Append(e.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
-        await WaitReadyAsync(readyWithin ?? TimeSpan.FromSeconds(90));
     }
 
     public async Task WaitReadyAsync(TimeSpan within)
@@ -86,15 +92,18 @@ public sealed class ServiceProcess : IAsyncDisposable
     }
 
     /// <summary>Whether <c>/health/ready</c> answers 200 right now.</summary>
-    public async Task<bool> IsReadyAsync(HttpClient http)
+    public async Task<bool> IsReadyAsync(HttpClient http) => await StatusAsync(http, "/health/ready") == 200;
+
+    /// <summary>The HTTP status of a GET, or null while nothing listens.</summary>
+    public async Task<int?> StatusAsync(HttpClient http, string path)
     {
         try
         {
-            return (await http.GetAsync(BaseUrl + "/health/ready")).IsSuccessStatusCode;
+            return (int)(await http.GetAsync(BaseUrl + path)).StatusCode;
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
-            return false;
+            return null;
         }
     }
 
