@@ -50,7 +50,7 @@ public sealed class PagesTests
         var token = (await minted.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("token").GetString()!;
         await using (var shopper = await shop.ConnectWithTokenAsync(token))
         {
-            await shopper.TrackAsync(new { id = "e-1", type = "add_to_cart", productId = "p-1", price = 20m, quantity = 1 });
+            await shopper.TrackAsync(new { id = "e-1", type = "add_to_cart", productId = "trail-runner", price = 89m, quantity = 1 });
             var push = await shopper.NextPushAsync();
             Assert.Equal("demo-basket-offer", push?.GetProperty("triggerId").GetString());
         }

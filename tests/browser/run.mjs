@@ -6,11 +6,23 @@ import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
 import { startGateway } from "./gateway.mjs";
 import { scenarios } from "./scenarios.mjs";
+import { sdkTests } from "./sdk-tests.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const screenshots = join(root, "artifacts", "screenshots");
 mkdirSync(screenshots, { recursive: true });
 const TEST_TIMEOUT_MS = 90_000;
+
+async function withTimeout(promise) {
+  let timer;
+  try {
+    return await Promise.race([promise, new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS);
+    })]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 let passed = 0;
 let failed = 0;
@@ -36,6 +48,16 @@ let gateway;
 let browser;
 try {
   gateway = await startGateway(root);
+  for (const test of sdkTests) {
+    const started = Date.now();
+    let error = null;
+    try {
+      await withTimeout(test.run({ gateway }));
+    } catch (e) {
+      error = e;
+    }
+    report(test.name, error, Date.now() - started);
+  }
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
     headless: true,
@@ -55,12 +77,8 @@ try {
       return page;
     };
     let error = null;
-    let timer;
     try {
-      await Promise.race([
-        scenario.run({ newPage, gateway, screenshots }),
-        new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`timed out after ${TEST_TIMEOUT_MS} ms`)), TEST_TIMEOUT_MS); }),
-      ]);
+      await withTimeout(scenario.run({ newPage, gateway, screenshots }));
     } catch (e) {
       error = e;
       for (const [i, context] of contexts.entries()) {
@@ -69,7 +87,6 @@ try {
         }
       }
     } finally {
-      clearTimeout(timer);
       for (const context of contexts) await context.close().catch(() => {});
     }
     report(scenario.name, error, Date.now() - started);

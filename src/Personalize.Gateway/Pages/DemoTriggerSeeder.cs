@@ -11,12 +11,15 @@ namespace Personalize.Gateway.Pages;
 public sealed partial class DemoTriggerSeeder(IGrainFactory grains, IServiceProvider services, ILogger<DemoTriggerSeeder> logger)
 {
     // Holdout 0 so every demo shopper sees the nudge: the demo shows the experience, not the experiment.
+    // The basket offer names the demo's own products (wwwroot/demo/demo.js) so that a gateway left
+    // with the demo on does not answer a real storefront's baskets.
     public static readonly IReadOnlyList<string> Definitions =
     [
         """
         { "id": "demo-basket-offer", "name": "Demo: offer on first add to basket", "enabled": true, "priority": 100,
           "on": { "event": "add_to_cart" },
-          "conditions": [],
+          "conditions": [ { "fact": "event.productId", "op": "in",
+                            "value": ["trail-runner", "city-sneaker", "rain-jacket", "wool-beanie", "day-pack", "thermo-bottle", "hiking-socks", "sun-glasses"] } ],
           "action": { "type": "offer", "title": "10% off your basket", "message": "Use code DEMO10 at checkout, valid 30 minutes.",
                       "discount": { "kind": "percent", "value": 10 }, "code": "DEMO10", "ttlSeconds": 1800 },
           "limits": { "maxPerShopper": 1, "cooldownSeconds": 0, "maxPerDay": 100000 },
