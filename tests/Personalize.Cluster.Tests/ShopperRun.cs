@@ -8,6 +8,7 @@ namespace Personalize.Cluster.Tests;
 public sealed class ShopperRun(string id, ShopperKind kind, int index)
 {
     private const int Products = 8;
+    private const string OrderKey = "order";
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _sent = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _acknowledged = new(StringComparer.Ordinal);
@@ -29,21 +30,23 @@ public sealed class ShopperRun(string id, ShopperKind kind, int index)
     public IReadOnlyList<(string Id, int Connection)> Pushes { get { lock (_lock) return [.. _pushes]; } }
 
     /// <summary>Basket shoppers add the gift first (a trigger may push an offer for it), then rotate over a few products.</summary>
-    public object NextEvent(int n)
+    /// <summary>The next event, and the ledger key it changes: the product for a basket line, "order" for an order.</summary>
+    public (object Event, string Key) NextEvent(int n)
     {
         var eventId = Guid.NewGuid().ToString("N");
-        return Kind == ShopperKind.Basket
-            ? new { id = eventId, type = "add_to_cart", productId = n == 0 ? ShopperTraffic.GiftProduct : $"p{n % Products}", price = 1.0m, quantity = 1 }
-            : new { id = eventId, type = "purchase", orderId = "o-" + eventId, orderTotal = 10.0m };
+        if (Kind == ShopperKind.Orders)
+            return (new { id = eventId, type = "purchase", orderId = "o-" + eventId, orderTotal = 10.0m }, OrderKey);
+        var productId = n == 0 ? ShopperTraffic.GiftProduct : $"p{n % Products}";
+        return (new { id = eventId, type = "add_to_cart", productId, price = 1.0m, quantity = 1 }, productId);
     }
 
-    public void Sent(object shopperEvent) { lock (_lock) Bump(_sent, KeyOf(shopperEvent)); }
+    public void Sent(string key) { lock (_lock) Bump(_sent, key); }
 
-    public void Acknowledged(object shopperEvent)
+    public void Acknowledged(string key)
     {
         lock (_lock)
         {
-            Bump(_acknowledged, KeyOf(shopperEvent));
+            Bump(_acknowledged, key);
             _acks.Add(DateTimeOffset.UtcNow);
         }
     }
@@ -62,7 +65,7 @@ public sealed class ShopperRun(string id, ShopperKind kind, int index)
                 foreach (var line in view.GetProperty("basket").GetProperty("lines").EnumerateArray())
                     found[line.GetProperty("productId").GetString()!] = line.GetProperty("quantity").GetInt32();
             else
-                found["order"] = view.GetProperty("orders").GetInt32();
+                found[OrderKey] = view.GetProperty("orders").GetInt32();
 
             check.Sent += _sent.Values.Sum();
             check.Acknowledged += _acknowledged.Values.Sum();
@@ -75,11 +78,6 @@ public sealed class ShopperRun(string id, ShopperKind kind, int index)
             }
         }
     }
-
-    private static string KeyOf(object shopperEvent) =>
-        JsonSerializer.SerializeToElement(shopperEvent) is var e && e.GetProperty("type").GetString() == "purchase"
-            ? "order"
-            : e.GetProperty("productId").GetString()!;
 
     private static void Bump(Dictionary<string, int> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
 }

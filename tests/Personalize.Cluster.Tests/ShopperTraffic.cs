@@ -92,14 +92,14 @@ public sealed class ShopperTraffic(LocalCluster cluster, int shoppers, TimeSpan 
                 }
             }
 
-            var shopperEvent = run.NextEvent(n++);
-            run.Sent(shopperEvent);
+            var (shopperEvent, key) = run.NextEvent(n++);
+            run.Sent(key);
             try
             {
                 using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
                 timeout.CancelAfter(CallTimeout);
                 var result = await run.Connection!.InvokeAsync<JsonElement>("Track", shopperEvent, timeout.Token);
-                if (result.GetProperty("accepted").GetBoolean()) run.Acknowledged(shopperEvent);
+                if (result.GetProperty("accepted").GetBoolean()) run.Acknowledged(key);
             }
             catch (Exception)
             {
