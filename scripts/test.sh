@@ -31,6 +31,12 @@ if ! dotnet run -c "$configuration" --project loadtests/Personalize.LoadTests --
   status=1
 fi
 
+echo "== browser tests"
+if [ "$configuration" = Release ]; then no_build=1; else no_build=; fi
+if ! NO_BUILD=$no_build bash scripts/browser-tests.sh 2>&1 | tee "$results/browser.out"; then
+  status=1
+fi
+
 # One closing line for whoever reads the log: totals over every test project.
 passed=0; failed=0; skipped=0
 for log in "$results"/*.log; do
@@ -40,6 +46,10 @@ for log in "$results"/*.log; do
   s=$(sed -E 's/.*Skipped: *([0-9]+).*/\1/' <<<"$line")
   passed=$((passed + p)); failed=$((failed + f)); skipped=$((skipped + s))
 done
+browser=$(grep -E '^[0-9]+ passed, [0-9]+ failed' "$results/browser.out" | tail -n 1 || true)
+if [ -n "$browser" ]; then
+  passed=$((passed + $(cut -d' ' -f1 <<<"$browser"))); failed=$((failed + $(cut -d' ' -f3 <<<"$browser")))
+fi
 [ "$status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 echo "$passed passed, $failed failed, $skipped skipped"
 exit "$status"

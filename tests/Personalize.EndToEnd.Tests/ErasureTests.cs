@@ -10,7 +10,7 @@ public sealed class ErasureTests
     [Fact]
     public async Task Erased_shopper_is_404_after_and_stays_gone_after_a_restart()
     {
-        await using var gateway = new GatewayProcess(settings: new Dictionary<string, string> { ["Personalize:Demo:Enabled"] = "false" });
+        await using var gateway = new GatewayProcess();
         await gateway.StartAsync();
         var shop = new Storefront(gateway);
         var shopperId = NewId("s");

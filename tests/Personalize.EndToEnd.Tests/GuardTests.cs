@@ -7,7 +7,7 @@ using static Personalize.EndToEnd.Tests.Storefront;
 namespace Personalize.EndToEnd.Tests;
 
 /// <summary>The guards judged from outside, as a marketer would: real gateway process, real SignalR clients.</summary>
-public sealed class GuardTests(NoDemoGatewayFixture fixture) : IClassFixture<NoDemoGatewayFixture>
+public sealed class GuardTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(500);
 
@@ -151,15 +151,3 @@ public sealed class GuardTests(NoDemoGatewayFixture fixture) : IClassFixture<NoD
     }
 }
 
-/// <summary>
-/// A gateway without the demo shop: its seeded trigger would answer every first add to basket and
-/// blur what these tests count. Tests use their own ids.
-/// </summary>
-public sealed class NoDemoGatewayFixture : IAsyncLifetime
-{
-    public GatewayProcess Gateway { get; } = new(settings: new Dictionary<string, string> { ["Personalize:Demo:Enabled"] = "false" });
-    public Storefront Storefront => new(Gateway);
-
-    public Task InitializeAsync() => Gateway.StartAsync();
-    public async Task DisposeAsync() => await Gateway.DisposeAsync();
-}

@@ -7,7 +7,7 @@ using static Personalize.EndToEnd.Tests.Storefront;
 namespace Personalize.EndToEnd.Tests;
 
 /// <summary>Trigger stats moving with traffic, and the simulator, over HTTP.</summary>
-public sealed class InsightsTests(NoDemoGatewayFixture fixture) : IClassFixture<NoDemoGatewayFixture>
+public sealed class InsightsTests(GatewayFixture fixture) : IClassFixture<GatewayFixture>
 {
     private Storefront Shop => fixture.Storefront;
 

@@ -62,6 +62,8 @@ public sealed class TargetHosts(string reportDir, bool buildGateway, Action<stri
             $"--Personalize:Auth:StorefrontApiKeys:0={storefrontKey}",
             $"--Personalize:Auth:ShopperTokenSigningKey={RandomKey(48)}",
             "--Personalize:Nudges:MaxPerShopperPerHour=1000000",
+            // The demo seeds triggers of its own; a measured run must push only on its own trigger.
+            "--Personalize:Demo:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
         ];
         say($"starting gateway ({dll}), data in {dataDir}");
