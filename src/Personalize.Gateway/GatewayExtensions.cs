@@ -75,6 +75,9 @@ public static class GatewayExtensions
         app.MapTriggerInsightsApi();
         app.MapShoppersApi();
         app.MapReferralApi();
+        app.MapProductsApi();
+        app.MapNpsApi();
+        app.MapIdentitiesApi();
         app.MapPersonalizeOperations();
         app.MapPersonalizePages();
         return app;

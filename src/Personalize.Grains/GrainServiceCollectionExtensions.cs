@@ -19,6 +19,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<TriggerBudgetLeases>();
         services.AddTriggerStats();
         services.AddReferralProgramme();
+        services.AddRecommendationsAndNps();
         return services;
     }
 }

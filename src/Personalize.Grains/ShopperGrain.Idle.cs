@@ -19,8 +19,11 @@ public sealed partial class ShopperGrain : IRemindable
 
     public async Task CheckIdleAsync()
     {
+        // An alias has no idle spell of its own: its customer's grain judges the merged shopper.
+        if (State.MergedInto is not null) return;
         var catalog = await catalogs.GetAsync();
         var now = time.GetUtcNow();
+        await PrepareRecommendationsAsync(catalog, null);
         var verdict = await _model.JudgeIdleAsync(catalog, now, budget);
         var durable = verdict.Changed | await ScheduleIdleCheckAsync(catalog, now);
         if (durable) await WriteAsync();

@@ -48,19 +48,24 @@ public sealed partial class ShopperGrain(
         var problems = ShopperEventValidator.Validate(shopperEvent, fromServer: true);
         if (problems.Count > 0)
             throw new ArgumentException(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}")));
+        if (State.MergedInto is { } customer) return await Customer(customer).TrackAsync(shopperEvent);
 
         var now = time.GetUtcNow();
         if (_model.Accept(shopperEvent, now) is not { } e) return new TrackResult(Accepted: true, Duplicate: true);
 
+        var orderToLearn = OrderToLearn(e);
+        CountNpsAnswer(e, now);
         var referral = await TrackReferralAsync(e, now);
         var durable = Apply(e, now) | referral.Durable;
         var catalog = await catalogs.GetAsync();
+        await PrepareRecommendationsAsync(catalog, e);
         var verdict = await _model.JudgeEventAsync(catalog, e, now, budget);
         durable |= verdict.Changed;
         durable |= await ScheduleIdleCheckAsync(catalog, now);
 
         if (durable) await WriteAsync();
         else ScheduleLazyWrite();
+        if (orderToLearn is not null) Learning.AddOrder(orderToLearn, now);
 
         await DeliverReferralHandoffsAsync();
         if (referral.Push is { } offer) await PushToObserversAsync(offer);
@@ -70,6 +75,7 @@ public sealed partial class ShopperGrain(
 
     public Task<ShopperView> GetStateAsync()
     {
+        if (State.MergedInto is { } customer) return Customer(customer).GetStateAsync();
         _model.PruneOutbox(time.GetUtcNow());
         return Task.FromResult(BuildView());
     }
@@ -78,6 +84,7 @@ public sealed partial class ShopperGrain(
 
     public Task<Subscription> SubscribeAsync(IShopperObserver observer)
     {
+        if (State.MergedInto is { } customer) return Customer(customer).SubscribeAsync(observer);
         var isNew = !_observers.Observers.ContainsKey(observer);
         _observers.Subscribe(observer, observer);
         _model.PruneOutbox(time.GetUtcNow());
@@ -86,6 +93,7 @@ public sealed partial class ShopperGrain(
 
     public Task UnsubscribeAsync(IShopperObserver observer)
     {
+        if (State.MergedInto is { } customer) return Customer(customer).UnsubscribeAsync(observer);
         _observers.Unsubscribe(observer);
         return Task.CompletedTask;
     }

@@ -159,7 +159,7 @@ public sealed partial class ShopperModel
             {
                 Kind = NudgeKinds.Recommendations,
                 Strategy = action.Strategy,
-                ProductIds = RecentlyViewed(action.Count ?? 4),
+                ProductIds = RecommendedProducts(action.Strategy, action.Count ?? 4),
             },
             _ => ReferralPrompt(nudge),
         };

@@ -46,6 +46,14 @@ public sealed class ShopperState
     [Id(31)] public DateTimeOffset? IdleCheckedUntil { get; set; }
     /// <summary>Whether the idle reminder is registered (so the hot path registers it once, not per event).</summary>
     [Id(32)] public bool IdleReminderSet { get; set; }
+
+    // Ids from 40 on belong to recommendations, NPS and identity (issue 8).
+    /// <summary>The UTC day of the last NPS answer: a same-day re-answer replaces it in the stats instead of adding one.</summary>
+    [Id(40)] public DateOnly? NpsAnsweredOn { get; set; }
+    /// <summary>Set once this anonymous shopper was merged into a customer: everything for this id goes there.</summary>
+    [Id(41)] public string? MergedInto { get; set; }
+    /// <summary>Anonymous ids merged into this customer, oldest first, so a repeated merge changes nothing.</summary>
+    [Id(42)] public List<string> MergedIds { get; set; } = [];
 }
 
 [GenerateSerializer, Alias("Personalize.TriggerMemory")]
@@ -68,6 +76,7 @@ public static class ShopperLimits
     public const int OrderIds = 100;
     public const int BasketLines = 200;
     public const int RecentEventsInView = 20;
+    public const int MergedIds = 100;
 }
 
 /// <summary>A push this shopper was sent, remembered past its outbox life so later reports still find its trigger.</summary>

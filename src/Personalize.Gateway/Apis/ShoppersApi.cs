@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 using Personalize.Gateway.Auth;
+using Personalize.Grains;
 using Personalize.Hosting;
 
 namespace Personalize.Gateway.Apis;
@@ -70,7 +71,9 @@ public static class ShoppersApi
             return Problems.Validation(errors);
         }
 
-        var shopper = grains.GetGrain<IShopperGrain>(batch.ShopperId!);
+        // An anonymous id merged into a customer is an alias: go straight to the customer (the alias would forward anyway).
+        var shopperId = await grains.GetGrain<IShopperIdentityGrain>(batch.ShopperId!).ResolveAsync();
+        var shopper = grains.GetGrain<IShopperGrain>(shopperId);
         int accepted = 0, duplicates = 0;
         foreach (var e in events)
         {
@@ -92,7 +95,8 @@ public static class ShoppersApi
     {
         var shopper = grains.GetGrain<IShopperGrain>(id);
         if (!await shopper.ExistsAsync()) return Problems.NotFound($"no shopper '{id}'");
-        await shopper.EraseAsync();
+        // A customer's merged anonymous aliases go with it: nothing kept about them may outlive the erasure.
+        await ShopperIdentity.EraseAsync(grains, id);
         return TypedResults.NoContent();
     }
 }

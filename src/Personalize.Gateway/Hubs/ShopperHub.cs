@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Personalize.Gateway.Auth;
+using Personalize.Grains;
 using Personalize.Hosting;
 
 namespace Personalize.Gateway.Hubs;
@@ -15,8 +16,17 @@ public sealed class ShopperHub(IGrainFactory grains, ShopperConnections connecti
 {
     public const string Path = "/hubs/shopper";
 
-    private string ShopperId => Context.User?.FindFirst(ShopperTokens.SubjectClaim)?.Value
+    private const string ResolvedShopperKey = "shopperId";
+
+    private string TokenShopperId => Context.User?.FindFirst(ShopperTokens.SubjectClaim)?.Value
         ?? throw new HubException("The connection has no shopper.");
+
+    /// <summary>
+    /// The shopper this connection acts as: the token's subject, or the customer it was merged into
+    /// (resolved once at connect; a merge during the connection is still honoured by the alias grain,
+    /// which forwards).
+    /// </summary>
+    private string ShopperId => Context.Items.TryGetValue(ResolvedShopperKey, out var id) && id is string s ? s : TokenShopperId;
 
     public async Task<TrackResult> Track(ShopperEvent shopperEvent)
     {
@@ -38,6 +48,7 @@ public sealed class ShopperHub(IGrainFactory grains, ShopperConnections connecti
 
     public override async Task OnConnectedAsync()
     {
+        Context.Items[ResolvedShopperKey] = await grains.GetGrain<IShopperIdentityGrain>(TokenShopperId).ResolveAsync();
         await Groups.AddToGroupAsync(Context.ConnectionId, ShopperConnections.Group(ShopperId));
         metrics.Connections.Add(1);
         await connections.ConnectedAsync(ShopperId, Context.ConnectionId);

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Personalize.Grains;
+
+/// <summary>
+/// Aggregates NPS answers on this silo by UTC day and flushes them to <see cref="INpsStatsGrain"/> about
+/// once a second, so no grain is called per answer. A flush that fails is added back and sent next time.
+/// </summary>
+public sealed partial class NpsStatsCollector(IGrainFactory grains, ILogger<NpsStatsCollector> logger) : BackgroundService
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _flushLock = new(1, 1);
+    private Dictionary<DateOnly, NpsCounts> _pending = [];
+
+    public void Add(DateOnly day, NpsCounts delta)
+    {
+        ArgumentNullException.ThrowIfNull(delta);
+        lock (_lock) _pending[day] = _pending.GetValueOrDefault(day, NpsCounts.Zero).Plus(delta);
+    }
+
+    /// <summary>Sends what accumulated since the last flush.</summary>
+    public async Task FlushAsync()
+    {
+        await _flushLock.WaitAsync();
+        try
+        {
+            Dictionary<DateOnly, NpsCounts> batch;
+            lock (_lock)
+            {
+                if (_pending.Count == 0) return;
+                (batch, _pending) = (_pending, []);
+            }
+            try
+            {
+                await grains.GetGrain<INpsStatsGrain>(0).AddAsync(batch);
+            }
+            catch
+            {
+                foreach (var (day, delta) in batch) Add(day, delta);
+                throw;
+            }
+        }
+        finally
+        {
+            _flushLock.Release();
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(FlushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await TryFlushAsync(stoppingToken);
+        }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: fall through to the last flush.
+        }
+        await TryFlushAsync(CancellationToken.None);
+    }
+
+    private async Task TryFlushAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await FlushAsync();
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            LogDebugFlushFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "NPS stats flush failed; the counts are kept for the next one")]
+    private partial void LogDebugFlushFailed(Exception ex);
+}

@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Personalize.Grains;
+
+/// <summary>
+/// Learns from purchases off the hot path: a shopper grain hands each new order's products here (a
+/// memory-only add), and about once a second this silo sends one batch per product to its
+/// <see cref="IProductGrain"/> and one batch of hourly sales to the <see cref="ITrendingGrain"/>. Only
+/// product counts are kept, never who bought. A failed flush is merged back and retried; a silo that
+/// dies loses at most its last second of learning.
+/// </summary>
+public sealed partial class RecommendationCollector(IGrainFactory grains, ILogger<RecommendationCollector> logger) : BackgroundService
+{
+    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Co-purchase pairs grow with the square of an order's products; a huge order teaches pairs of its first 50 only.</summary>
+    public const int MaxProductsPerOrder = 50;
+
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _flushLock = new(1, 1);
+    private Dictionary<string, Dictionary<string, long>> _pairs = new(StringComparer.Ordinal);
+    private Dictionary<DateTimeOffset, Dictionary<string, long>> _sales = [];
+
+    /// <summary>Counts one order: each product with each other product of it, and the units sold in its hour.</summary>
+    public void AddOrder(IReadOnlyList<OrderLine> lines, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(lines);
+        var units = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var line in lines)
+        {
+            if (units.Count >= MaxProductsPerOrder && !units.ContainsKey(line.ProductId)) continue;
+            units[line.ProductId] = units.GetValueOrDefault(line.ProductId) + Math.Max(1, line.Quantity);
+        }
+        if (units.Count == 0) return;
+        var hour = TrendingWindow.HourOf(at);
+        lock (_lock)
+        {
+            if (!_sales.TryGetValue(hour, out var sold)) _sales[hour] = sold = new(StringComparer.Ordinal);
+            foreach (var (product, n) in units) sold[product] = sold.GetValueOrDefault(product) + n;
+            foreach (var product in units.Keys)
+            {
+                if (units.Count == 1) break;
+                if (!_pairs.TryGetValue(product, out var others)) _pairs[product] = others = new(StringComparer.Ordinal);
+                foreach (var other in units.Keys)
+                    if (other != product) others[other] = others.GetValueOrDefault(other) + 1;
+            }
+        }
+    }
+
+    /// <summary>Sends what was learned since the last flush (also called at shutdown, by the API of an embedded gateway and by tests).</summary>
+    public async Task FlushAsync()
+    {
+        await _flushLock.WaitAsync();
+        try
+        {
+            Dictionary<string, Dictionary<string, long>> pairs;
+            Dictionary<DateTimeOffset, Dictionary<string, long>> sales;
+            lock (_lock)
+            {
+                (pairs, _pairs) = (_pairs, new(StringComparer.Ordinal));
+                (sales, _sales) = (_sales, []);
+            }
+            foreach (var (product, others) in pairs)
+            {
+                try
+                {
+                    await grains.GetGrain<IProductGrain>(product).AddCoPurchasesAsync(others);
+                }
+                catch (Exception ex)
+                {
+                    LogWarningFlushFailed(ex, product);
+                    lock (_lock) MergeInto(_pairs, product, others);
+                }
+            }
+            if (sales.Count == 0) return;
+            try
+            {
+                await grains.GetGrain<ITrendingGrain>(0).AddSalesAsync(sales);
+            }
+            catch (Exception ex)
+            {
+                LogWarningFlushFailed(ex, "trending");
+                lock (_lock)
+                    foreach (var (hour, sold) in sales) MergeInto(_sales, hour, sold);
+            }
+        }
+        finally
+        {
+            _flushLock.Release();
+        }
+    }
+
+    private static void MergeInto<TKey>(Dictionary<TKey, Dictionary<string, long>> target, TKey key, Dictionary<string, long> delta)
+        where TKey : notnull
+    {
+        if (!target.TryGetValue(key, out var counts)) target[key] = counts = new(StringComparer.Ordinal);
+        foreach (var (id, n) in delta) counts[id] = counts.GetValueOrDefault(id) + n;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(FlushInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await FlushAsync();
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutting down: the last flush happens in StopAsync.
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        try
+        {
+            await FlushAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or OrleansException)
+        {
+            LogWarningFinalFlushFailed(ex);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Flushing learned purchases to {Target} failed; retrying with the next flush")]
+    private partial void LogWarningFlushFailed(Exception ex, string target);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The last flush of learned purchases at shutdown failed")]
+    private partial void LogWarningFinalFlushFailed(Exception ex);
+}
+
+public static class TrendingWindow
+{
+    public static readonly TimeSpan Bucket = TimeSpan.FromHours(1);
+    public const int Buckets = 24;
+
+    public static DateTimeOffset HourOf(DateTimeOffset at)
+    {
+        var utc = at.ToUniversalTime();
+        return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
+    }
+}
