@@ -14,4 +14,16 @@ public interface IReferralCodeGrain : IGrainWithStringKey
     /// <summary>The shopper who owns the code, or null when nobody claimed it.</summary>
     [Alias("GetOwner")]
     Task<string?> GetOwnerAsync();
+
+    /// <summary>
+    /// A friend landed on this code: answers its owner, and whether the code is still under
+    /// <paramref name="maxPerHour"/> landings in the last hour (a code sprayed by a bot stops attributing).
+    /// </summary>
+    [Alias("Land")]
+    Task<CodeLanding> LandAsync(int maxPerHour);
 }
+
+[GenerateSerializer, Alias("Personalize.CodeLanding")]
+public readonly record struct CodeLanding(
+    [property: Id(0)] string? Owner,
+    [property: Id(1)] bool WithinLimit);

@@ -26,7 +26,20 @@ public interface IShopperReferralGrain : IGrainWithStringKey
     /// </summary>
     [Alias("WakeUp")]
     Task<DateTimeOffset?> WakeUpAsync();
+
+    /// <summary>
+    /// Hashes of the devices and networks this shopper's own events came from, so a friend's grain can
+    /// tell a referrer landing on their own link from another browser. Interleaves: a read of memory only,
+    /// and a friend and its referrer may ask each other at the same time.
+    /// </summary>
+    [AlwaysInterleave, Alias("GetFingerprints")]
+    Task<ReferrerFingerprints> GetFingerprintsAsync();
 }
+
+[GenerateSerializer, Alias("Personalize.ReferrerFingerprints")]
+public sealed record ReferrerFingerprints(
+    [property: Id(0)] IReadOnlyList<string> Devices,
+    [property: Id(1)] IReadOnlyList<string> Networks);
 
 /// <summary>Keeps a shopper's referral reminder (one per shopper) so waiting work survives deactivation and silo loss.</summary>
 [Alias("Personalize.IReferralWakeUpGrain")]

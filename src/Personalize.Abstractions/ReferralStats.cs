@@ -17,6 +17,8 @@ public sealed record ReferralCounts
     [Id(10)] public long Capped { get; init; }
     /// <summary>Shoppers who shared at least once: the denominator of invites per referrer.</summary>
     [Id(11)] public long Referrers { get; init; }
+    /// <summary>Landings refused by the velocity limits (per code, per shopper, unknown-code attempts).</summary>
+    [Id(12)] public long RateLimited { get; init; }
 
     public bool IsZero => this == Zero;
 
@@ -29,6 +31,7 @@ public sealed record ReferralCounts
         RewardsPending = RewardsPending + d.RewardsPending, RewardsConfirmed = RewardsConfirmed + d.RewardsConfirmed,
         RewardsReversed = RewardsReversed + d.RewardsReversed, SelfReferral = SelfReferral + d.SelfReferral,
         InvalidCode = InvalidCode + d.InvalidCode, Capped = Capped + d.Capped, Referrers = Referrers + d.Referrers,
+        RateLimited = RateLimited + d.RateLimited,
     };
 }
 

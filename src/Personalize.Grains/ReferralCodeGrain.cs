@@ -35,6 +35,23 @@ public sealed class ReferralCodeGrain(
         return true;
     }
 
+    // In memory only: a velocity window need not survive deactivation, which comes after idle minutes.
+    private readonly Queue<DateTimeOffset> _landings = new();
+
+    public Task<CodeLanding> LandAsync(int maxPerHour)
+    {
+        if (code.State.Owner is null)
+        {
+            DeactivateOnIdle();
+            return Task.FromResult(new CodeLanding(null, WithinLimit: true));
+        }
+        var now = time.GetUtcNow();
+        while (_landings.TryPeek(out var oldest) && now - oldest >= TimeSpan.FromHours(1)) _landings.Dequeue();
+        if (_landings.Count >= maxPerHour) return Task.FromResult(new CodeLanding(code.State.Owner, WithinLimit: false));
+        _landings.Enqueue(now);
+        return Task.FromResult(new CodeLanding(code.State.Owner, WithinLimit: true));
+    }
+
     public Task<string?> GetOwnerAsync()
     {
         // Unknown codes (typos, guesses) must not stay in memory.

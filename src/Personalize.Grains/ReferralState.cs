@@ -20,6 +20,10 @@ public sealed class ReferralState
     /// <summary>Keys (friend/order) of credits refused by the monthly cap, so a retried one is not counted twice.</summary>
     [Id(5)] public List<string> Refused { get; set; } = [];
     [Id(6)] public bool HasShared { get; set; }
+    /// <summary>Hashes (never the raw values) of the latest devices this shopper's own events came from; abuse rules only.</summary>
+    [Id(7)] public List<string> Devices { get; set; } = [];
+    /// <summary>Hashes of the latest networks this shopper's own events came from; abuse rules only.</summary>
+    [Id(8)] public List<string> Networks { get; set; } = [];
 }
 
 /// <summary>One reward in a referrer's ledger.</summary>
@@ -52,4 +56,6 @@ public static class ReferralLimits
     public const int CodeAttempts = 8;
     public const string FriendOfferTriggerId = "referral";
     public const int FriendOfferTtlDays = 7;
+    /// <summary>Devices and networks kept per shopper: enough for a phone, a laptop, home and work.</summary>
+    public const int Fingerprints = 8;
 }

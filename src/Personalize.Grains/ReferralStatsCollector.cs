@@ -7,7 +7,7 @@ namespace Personalize.Grains;
 public enum ReferralCounter
 {
     Prompts, Shares, Landings, Attributed, Qualified, RewardsPending, RewardsConfirmed, RewardsReversed,
-    SelfReferral, InvalidCode, Capped, Referrers,
+    SelfReferral, InvalidCode, Capped, Referrers, RateLimited,
 }
 
 /// <summary>
@@ -57,6 +57,7 @@ public sealed partial class ReferralStatsCollector(IGrainFactory grains, ILogger
         RewardsConfirmed = c[(int)ReferralCounter.RewardsConfirmed], RewardsReversed = c[(int)ReferralCounter.RewardsReversed],
         SelfReferral = c[(int)ReferralCounter.SelfReferral], InvalidCode = c[(int)ReferralCounter.InvalidCode],
         Capped = c[(int)ReferralCounter.Capped], Referrers = c[(int)ReferralCounter.Referrers],
+        RateLimited = c[(int)ReferralCounter.RateLimited],
     };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -65,15 +65,17 @@ public sealed partial class ShopperGrain : IShopperReferralGrain
         // A referralPrompt trigger carries the shopper's code, so claim it before judging.
         var claimed = State.ReferralCode is null && !State.ConsentWithdrawn && await MayPromptAsync(e.Type)
             && (await EnsureReferralCodeAsync()).Claimed;
+        // A landing's own device is the friend's, checked against the referrer's, not remembered as theirs.
+        var fingerprinted = e.Type != EventTypes.ReferralLanding && RememberFingerprints(e);
         var (durable, push) = e.Type switch
         {
-            EventTypes.ReferralLanding => await LandAsync(program, e.ReferralCode!, now),
+            EventTypes.ReferralLanding => await LandAsync(program, e, now),
             EventTypes.Purchase => (await QualifyAsync(program, e, now), null),
             EventTypes.Refund => (await ReverseQualifyingOrderAsync(e.OrderId!, now), null),
             EventTypes.Share => (CountShare(), null),
             _ => (false, (Nudge?)null),
         };
-        return (durable || claimed, push);
+        return (durable || claimed || fingerprinted, push);
     }
 
     private async Task<bool> MayPromptAsync(string eventType)
@@ -83,28 +85,25 @@ public sealed partial class ShopperGrain : IShopperReferralGrain
         return false;
     }
 
-    private async Task<(bool, Nudge?)> LandAsync(ReferralProgram program, string rawCode, DateTimeOffset now)
+    private async Task<(bool, Nudge?)> LandAsync(ReferralProgram program, ShopperEvent e, DateTimeOffset now)
     {
         if (!program.Enabled) return (false, null);
         ReferralCounters.Add(ReferralCounter.Landings);
-        var code = rawCode.Trim().ToUpperInvariant();
-        var owner = code == State.ReferralCode ? ShopperId
-            : IsWellFormedCode(code) ? await GrainFactory.GetGrain<IReferralCodeGrain>(code).GetOwnerAsync()
-            : null;
-        if (owner is null)
+        if (!TryAdmitLanding(now)) return Reject(ReferralCounter.RateLimited, "rateLimited");
+        var code = e.ReferralCode!.Trim().ToUpperInvariant();
+        var landing = code == State.ReferralCode ? new CodeLanding(ShopperId, WithinLimit: true)
+            : IsWellFormedCode(code) ? await GrainFactory.GetGrain<IReferralCodeGrain>(code).LandAsync(AbuseLimits.MaxLandingsPerCodePerHour)
+            : new CodeLanding(null, WithinLimit: true);
+        if (landing.Owner is not { } owner)
         {
-            ReferralCounters.Add(ReferralCounter.InvalidCode);
-            LogInformationLandingRejected(ShopperId, "invalidCode");
-            return (false, null);
+            RememberUnknownCode(now);
+            return Reject(ReferralCounter.InvalidCode, "invalidCode");
         }
-        if (owner == ShopperId)
-        {
-            ReferralCounters.Add(ReferralCounter.SelfReferral);
-            LogInformationLandingRejected(ShopperId, "selfReferral");
-            return (false, null);
-        }
+        if (owner == ShopperId) return Reject(ReferralCounter.SelfReferral, "selfReferral");
+        if (!landing.WithinLimit) return Reject(ReferralCounter.RateLimited, "rateLimited (code)");
         // First touch wins, and only a shopper who has never ordered is a new customer.
         if (State.ReferredBy is not null || State.Orders > 0) return (false, null);
+        if (await SharesReferrerFingerprintAsync(owner, e)) return Reject(ReferralCounter.SelfReferral, "selfReferral (device or network)");
 
         State.ReferredBy = owner;
         Referral.AttributedAt = now;
@@ -125,6 +124,13 @@ public sealed partial class ShopperGrain : IShopperReferralGrain
         State.Outbox.Add(offer);
         if (State.Outbox.Count > ShopperLimits.Outbox) State.Outbox.RemoveAt(0);
         return (true, offer);
+    }
+
+    private (bool, Nudge?) Reject(ReferralCounter counter, string reason)
+    {
+        ReferralCounters.Add(counter);
+        LogInformationLandingRejected(ShopperId, reason);
+        return (false, null);
     }
 
     private string FriendOfferCode()

@@ -110,7 +110,7 @@ public static class ReferralApi
             rewardsPending = c.RewardsPending,
             rewardsConfirmed = c.RewardsConfirmed,
             rewardsReversed = c.RewardsReversed,
-            rejected = new { selfReferral = c.SelfReferral, invalidCode = c.InvalidCode, capped = c.Capped },
+            rejected = new { selfReferral = c.SelfReferral, invalidCode = c.InvalidCode, capped = c.Capped, rateLimited = c.RateLimited },
             referrers = c.Referrers,
             invitesPerReferrer = Math.Round(invitesPerReferrer, 3),
             conversion = Math.Round(conversion, 3),

@@ -1,0 +1,39 @@
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Personalize.Gateway.Limits;
+
+/// <summary>Wiring of the gateway's abuse limits: per-connection hub rate, per-key HTTP rate, and what logs may show.</summary>
+public static class LimitsExtensions
+{
+    public static WebApplicationBuilder AddPersonalizeLimits(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<LimitsOptions>()
+            .Bind(builder.Configuration.GetSection(LimitsOptions.Section))
+            .Validate(o => !o.Problems().Any(), $"{LimitsOptions.Section}: every limit must be at least 1")
+            .ValidateOnStart();
+
+        builder.Services.AddSingleton<EventRateHubFilter>();
+        builder.Services.Configure<HubOptions>(o => o.AddFilter<EventRateHubFilter>());
+
+        builder.Services.AddSingleton<HttpRateLimits>();
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(
+                context => context.RequestServices.GetRequiredService<HttpRateLimits>().Partition(context));
+            o.OnRejected = HttpRateLimits.RejectAsync;
+        });
+
+        // The request-start line of hosting diagnostics carries the query string, and with it the hub's
+        // access_token: it stays off whatever level an operator configures for Microsoft.AspNetCore.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+        return builder;
+    }
+
+    /// <summary>Before everything else, so a rejected request costs no authentication or grain call.</summary>
+    public static WebApplication UsePersonalizeLimits(this WebApplication app)
+    {
+        app.UseRateLimiter();
+        return app;
+    }
+}
