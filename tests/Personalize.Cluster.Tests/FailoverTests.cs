@@ -95,7 +95,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
         await using var traffic = new ShopperTraffic(cluster, Shoppers, Pace);
         await traffic.StartAsync();
         var basketShoppers = traffic.Shoppers.Where(s => s.Kind == ShopperKind.Basket).ToList();
-        await WaitUntil(() => basketShoppers.All(s => s.Pushes.Count > 0), TimeSpan.FromSeconds(15), "every basket shopper got the offer");
+        // Generous waits: the figures come from the timestamps, and a loaded CI machine must not fail the test.
+        await WaitUntil(() => basketShoppers.All(s => s.Pushes.Count > 0), TimeSpan.FromSeconds(30),
+            () => "every basket shopper got the offer; missing: " + string.Join(", ", basketShoppers.Where(s => s.Pushes.Count == 0).Select(s => s.Id)) + "\n" + cluster.Logs());
 
         var killed = cluster.Gateways[0];
         var moved = basketShoppers.Where(s => s.Gateway == killed).ToList();
@@ -103,7 +105,9 @@ public sealed class FailoverTests(ITestOutputHelper output)
         var killedAt = DateTimeOffset.UtcNow;
         await killed.StopAsync(graceful: false);
         await WaitUntil(() => moved.All(s => s.Pushes.Any(p => p.Connection > 1 && p.Id == pending[s.Id])),
-            TimeSpan.FromSeconds(15), "every moved shopper got its pending push again on its new connection");
+            TimeSpan.FromSeconds(30), () => "every moved shopper got its pending push again on its new connection; missing: "
+                + string.Join(", ", moved.Where(s => !s.Pushes.Any(p => p.Connection > 1 && p.Id == pending[s.Id])).Select(s => $"{s.Id} ({s.Connections} connections)"))
+                + "\n" + cluster.Logs());
         var replayedAfter = DateTimeOffset.UtcNow - killedAt;
         await Task.Delay(TimeSpan.FromSeconds(3));
         await traffic.StopAsync();
@@ -123,12 +127,12 @@ public sealed class FailoverTests(ITestOutputHelper output)
         File.AppendAllText(Path.Combine(AppContext.BaseDirectory, "cluster-results.log"), $"{DateTimeOffset.UtcNow:u} {line}\n");
     }
 
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan within, string what)
+    private static async Task WaitUntil(Func<bool> condition, TimeSpan within, Func<string> what)
     {
         var deadline = DateTime.UtcNow + within;
         while (!condition())
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {within.TotalSeconds} s: {what}");
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"not within {within.TotalSeconds} s: {what()}");
             await Task.Delay(100);
         }
     }
