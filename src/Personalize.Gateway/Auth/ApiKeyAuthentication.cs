@@ -43,6 +43,8 @@ public sealed class ApiKeyAuthenticationHandler(IOptionsMonitor<ApiKeyOptions> o
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        // A policy that accepts either key challenges with both schemes: the first answer stands.
+        if (Response.HasStarted) return Task.CompletedTask;
         Response.StatusCode = StatusCodes.Status401Unauthorized;
         return Problems.WriteAsync(Context, StatusCodes.Status401Unauthorized, "Unauthorized",
             $"A valid {(Scheme.Name == Marketer ? "marketer" : "storefront")} key is required in the {HeaderName} header.");
