@@ -12,6 +12,14 @@ public static class PagesExtensions
 {
     public const string DemoEnabledKey = "Personalize:Demo:Enabled";
 
+    /// <summary>
+    /// On in the embedded default as <c>dotnet run</c> starts it (Development, gateway hosting its silo);
+    /// off anywhere else unless configured, because <c>/demo/token</c> mints tokens for anyone.
+    /// </summary>
+    public static bool DemoOnByDefault(WebApplication app) =>
+        app.Environment.IsDevelopment()
+        && !(app.Configuration.GetSection(Personalize.Hosting.ClusterSettings.Section).Get<Personalize.Hosting.ClusterSettings>()?.IsClient ?? false);
+
     public static WebApplication MapPersonalizePages(this WebApplication app)
     {
         var webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
@@ -24,7 +32,7 @@ public static class PagesExtensions
         Serve(app, webRoot, "console", types, noCache: true);
         MapPage(app, "/console", Path.Combine(webRoot, "console", "index.html"));
 
-        if (app.Configuration.GetValue(DemoEnabledKey, defaultValue: false))
+        if (app.Configuration.GetValue(DemoEnabledKey, defaultValue: DemoOnByDefault(app)))
         {
             Serve(app, webRoot, "demo", types, noCache: true);
             MapPage(app, "/demo", Path.Combine(webRoot, "demo", "index.html"));
