@@ -31,6 +31,9 @@ public sealed class GatewayProcess : IAsyncDisposable
     public string SigningKey { get; } = RandomNumberGenerator.GetHexString(48);
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    /// <summary>The running gateway's process id (for its memory), or null when stopped.</summary>
+    public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
+
     public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
