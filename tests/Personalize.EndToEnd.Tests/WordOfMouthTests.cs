@@ -123,6 +123,19 @@ public sealed class WordOfMouthTests(GatewayFixture fixture) : IClassFixture<Gat
     }
 
     [Fact]
+    public async Task Erasing_a_customer_also_erases_the_anonymous_id_merged_into_it()
+    {
+        var (anonymousId, customerId) = (NewId("anon"), NewId("cust"));
+        await PostEventsAsync(anonymousId, new { id = NewId("e"), type = "add_to_cart", productId = NewId("p"), price = 3, quantity = 1 });
+        Assert.Equal(HttpStatusCode.OK, (await Shop.Backend().PostAsJsonAsync("/api/identities", new { anonymousId, customerId })).StatusCode);
+        Assert.Equal(customerId, (await Shop.Marketer().GetFromJsonAsync<JsonElement>($"/api/shoppers/{anonymousId}")).GetProperty("shopperId").GetString());
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Shop.Marketer().DeleteAsync($"/api/shoppers/{customerId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Shop.Marketer().GetAsync($"/api/shoppers/{customerId}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Shop.Marketer().GetAsync($"/api/shoppers/{anonymousId}")).StatusCode);
+    }
+
+    [Fact]
     public async Task Identities_are_validated_and_need_the_storefront_key()
     {
         var id = NewId("s");

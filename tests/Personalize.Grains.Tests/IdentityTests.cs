@@ -100,4 +100,25 @@ public sealed class IdentityTests(ClusterFixture fixture)
         Assert.False(await Shopper(anonymousId).ExistsAsync());
         Assert.Equal(anonymousId, await fixture.Grains.GetGrain<IShopperIdentityGrain>(anonymousId).ResolveAsync());
     }
+
+    [Fact]
+    public async Task An_offer_shown_to_the_anonymous_shopper_is_not_shown_again_to_the_customer_on_another_channel()
+    {
+        var (anonymousId, customerId) = (NewId("anon"), NewId("cust"));
+        var sku = NewId("p");
+        var triggerId = NewId("t");
+        Assert.NotNull(await fixture.Grains.GetGrain<ITriggerCatalogGrain>(0).CreateAsync(triggerId, OfferTrigger(triggerId, "add_to_cart",
+            $$"""{ "fact": "event.productId", "op": "eq", "value": "{{sku}}" }""", limits: """{ "maxPerShopper": 1 }""")));
+        await fixture.RefreshCatalogAsync();
+        await Shopper(anonymousId).TrackAsync(Event(EventTypes.AddToCart, sku, 10m, 1) with { Channel = "web" });
+        Assert.Single((await Shopper(anonymousId).GetStateAsync()).PendingNudges);
+
+        await ShopperIdentity.MergeAsync(fixture.Grains, anonymousId, customerId);
+        var observer = new RecordingObserver();
+        await Shopper(customerId).SubscribeAsync(fixture.Cluster.Client.CreateObjectReference<IShopperObserver>(observer));
+        await Shopper(customerId).TrackAsync(Event(EventTypes.AddToCart, sku, 10m, 1) with { Channel = "app" });
+
+        Assert.Empty(await observer.WaitForAsync(1, TimeSpan.FromMilliseconds(300)));
+        Assert.Single((await Shopper(customerId).GetStateAsync()).PendingNudges);
+    }
 }
