@@ -114,9 +114,25 @@ public sealed partial class ShopperGrain(
 
     private async Task WriteAsync()
     {
-        await store.WriteStateAsync();
-        _dirty = false;
+        try
+        {
+            await store.WriteStateAsync();
+            _dirty = false;
+        }
+        catch (Exception ex)
+        {
+            // What was not stored must not be remembered either: a retry of the same event id has to be
+            // applied again, not answered "duplicate". This activation's memory is now ahead of storage,
+            // so it goes; the next call reads what storage really holds.
+            LogWarningWriteFailed(ex, ShopperId);
+            _dirty = false;
+            DeactivateOnIdle();
+            throw;
+        }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Storing shopper {ShopperId} failed; the change is refused and the activation dropped")]
+    private partial void LogWarningWriteFailed(Exception ex, string shopperId);
 
     /// <summary>Click-only changes wait for a timer (or deactivation) so browsing costs few writes.</summary>
     private void ScheduleLazyWrite()

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Orleans.Storage;
 using Orleans.TestingHost;
 using Personalize.Grains;
 
@@ -57,7 +58,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 ["Personalize:Nudges:MaxPerShopperPerHour"] = MaxPerShopperPerHour.ToString(),
             }).Build();
-            silo.AddMemoryGrainStorage(GrainStorage.Default);
+            silo.AddMemoryGrainStorage(FaultyStorage.Inner);
+            silo.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.Default,
+                (sp, _) => new FaultyStorage(sp.GetRequiredKeyedService<IGrainStorage>(FaultyStorage.Inner)));
             silo.UseInMemoryReminderService();
             silo.Services.AddSingleton<TimeProvider>(Clock);
             silo.Services.AddPersonalizeGrains(configuration);

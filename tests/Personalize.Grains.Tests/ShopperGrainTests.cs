@@ -102,3 +102,24 @@ public sealed class ShopperGrainTests(ClusterFixture fixture)
         Assert.Empty((await shopper.GetStateAsync()).Basket.Lines);
     }
 }
+
+[Collection(ClusterCollection.Name)]
+public sealed class StorageFailureTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task A_change_that_could_not_be_stored_is_refused_and_a_retry_applies_it()
+    {
+        var id = TestData.NewId("s");
+        var shopper = fixture.Grains.GetGrain<IShopperGrain>(id);
+        await shopper.TrackAsync(TestData.Event(EventTypes.AddToCart, "a", 10m, 1));
+
+        var e = TestData.Event(EventTypes.AddToCart, "b", 5m, 1);
+        FaultyStorage.FailWrites(id);
+        await Assert.ThrowsAnyAsync<Exception>(() => shopper.TrackAsync(e));
+
+        // Not stored, so not remembered: the basket shows only what storage holds, and the retry is no duplicate.
+        Assert.Equal(1, (await shopper.GetStateAsync()).Basket.Count);
+        Assert.Equal(new TrackResult(true, false), await shopper.TrackAsync(e));
+        Assert.Equal(2, (await shopper.GetStateAsync()).Basket.Count);
+    }
+}
