@@ -10,7 +10,7 @@ namespace Personalize.Gateway.Auth;
 public sealed class ApiKeyOptions : AuthenticationSchemeOptions
 {
     /// <summary>SHA-256 of each accepted key, so comparisons take the same time whatever the input.</summary>
-    public IReadOnlyList<byte[]> KeyHashes { get; set; } = [];
+    [Secret] public IReadOnlyList<byte[]> KeyHashes { get; set; } = [];
 }
 
 /// <summary>

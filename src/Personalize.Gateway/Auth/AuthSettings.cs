@@ -9,9 +9,13 @@ public sealed class AuthSettings
     public const string Section = "Personalize:Auth";
     public const int MinSigningKeyBytes = 32;
 
-    public string[] MarketerApiKeys { get; set; } = [];
-    public string[] StorefrontApiKeys { get; set; } = [];
-    public string ShopperTokenSigningKey { get; set; } = "";
+    [Secret] public string[] MarketerApiKeys { get; set; } = [];
+    [Secret] public string[] StorefrontApiKeys { get; set; } = [];
+    [Secret] public string ShopperTokenSigningKey { get; set; } = "";
+
+    /// <summary>Counts only: an accidental <c>{Settings}</c> in a log line must not print a key.</summary>
+    public override string ToString() =>
+        $"AuthSettings {{ MarketerApiKeys = {MarketerApiKeys.Length} key(s), StorefrontApiKeys = {StorefrontApiKeys.Length} key(s), ShopperTokenSigningKey = [redacted] }}";
 
     public IEnumerable<string> Problems()
     {
