@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
@@ -15,6 +16,8 @@ public sealed class LoudGatewayFixture : IAsyncLifetime
     {
         ["Logging:LogLevel:Default"] = "Information",
         ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
+        // An operator asking for request lines explicitly still must not get tokens from them.
+        ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
         ["Personalize:Limits:AnonymousRequestsPerSecondPerAddress"] = "100000",
         ["Personalize:Limits:AnonymousRequestBurstPerAddress"] = "100000",
     });
@@ -190,11 +193,13 @@ public sealed class AuthMatrixTests(LoudGatewayFixture fixture) : IClassFixture<
             Jwt.Sign(new { sub, exp = In(TimeSpan.FromHours(1)) }, Gateway.SigningKey + "x"),
             Jwt.Unsigned(new { sub, exp = In(TimeSpan.FromHours(1)) }),
         };
-        // The real client puts the token in the WebSocket URL's query string: the likeliest leak.
         await using (var connection = await Shop.ConnectWithTokenAsync(token))
             await connection.TrackAsync(new { id = NewId("e"), type = "page_view" });
         foreach (var bad in badTokens)
             await Assert.ThrowsAnyAsync<Exception>(() => Shop.ConnectWithTokenAsync(bad));
+        // Browsers cannot set headers on WebSockets, so the SDK puts the token in the URL: the likeliest leak.
+        foreach (var t in badTokens.Prepend(token))
+            await OpenSocketWithQueryTokenAsync(t);
         (await SendAsync(HttpMethod.Get, "/api/triggers", null, Gateway.MarketerKey)).Dispose();
         (await SendAsync(HttpMethod.Get, "/api/triggers", null, Gateway.StorefrontKey)).Dispose();
         (await SendAsync(HttpMethod.Post, "/api/shopper-tokens", "{}", Gateway.MarketerKey)).Dispose();
@@ -209,5 +214,20 @@ public sealed class AuthMatrixTests(LoudGatewayFixture fixture) : IClassFixture<
         secrets.AddRange(new[] { token }.Concat(badTokens).Select(t => t.Split('.')[2]).Where(s => s.Length > 0));
         foreach (var secret in secrets)
             Assert.False(output.Contains(secret, StringComparison.Ordinal), $"a secret ({secret[..6]}…) appears in the gateway's output");
+    }
+
+    private async Task OpenSocketWithQueryTokenAsync(string token)
+    {
+        using var socket = new ClientWebSocket();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await socket.ConnectAsync(new Uri(Gateway.BaseUrl.Replace("http://", "ws://") + "/hubs/shopper?access_token=" + token), timeout.Token);
+            await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, timeout.Token);
+        }
+        catch (WebSocketException)
+        {
+            // A refused token: 401 before the upgrade.
+        }
     }
 }
