@@ -16,7 +16,7 @@ for project in tests/*/*.csproj; do
   grep -q 'Microsoft.NET.Test.Sdk' "$project" || continue
   name=$(basename "$project" .csproj)
   echo "== $name"
-  if ! dotnet test "$project" -c "$configuration" --no-build -nologo --logger "console;verbosity=normal" \
+  if ! dotnet test "$project" -c "$configuration" --no-build -nologo \
       --logger "trx;LogFileName=$name.trx" --results-directory "$results" 2>&1 | tee "$results/$name.log" \
       | grep -E '^\s*(Passed|Failed|Skipped)!|\[FAIL\]|^\s+Failed |Error Message|Assert\.'; then
     :

@@ -124,6 +124,15 @@ public sealed class LimitsTests(TightLimitsFixture fixture) : IClassFixture<Tigh
         await Task.Delay(1000);
         var huge = new StringContent("{\"shopperId\":\"" + new string('x', 1024 * 1024) + "\"}", Encoding.UTF8, "application/json");
         await ExpectBadAsync(await shape.PostAsync("/api/events", huge));
+        // The same body without a declared length (chunked) meets the same cap while it is read.
+        var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/events")
+        {
+            // Valid but for its size: without the cap it would be accepted and the shopper would exist.
+            Content = new StringContent($$"""{ "shopperId": "{{shopperId}}", "events": [ { "id": "e1", "type": "page_view" } ], "padding": "{{new string('x', 2 * 1024 * 1024)}}" }""",
+                Encoding.UTF8, "application/json"),
+        };
+        chunked.Headers.TransferEncodingChunked = true;
+        await ExpectBadAsync(await shape.SendAsync(chunked));
         Assert.Equal(HttpStatusCode.NotFound, (await Shop.Marketer().GetAsync("/api/shoppers/" + shopperId)).StatusCode);
 
         var conditions = string.Join(",", Enumerable.Range(0, 33).Select(_ => """{ "fact": "basket.total", "op": "gte", "value": 1 }"""));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace Personalize.Gateway.Apis;
 
@@ -9,8 +10,11 @@ public static class JsonBody
 
     public static async Task<(JsonElement Body, IResult? Error)> ReadAsync(HttpRequest request)
     {
-        if (request.ContentLength > MaxBytes)
-            return (default, Problems.Validation("", $"the body must be at most {MaxBytes} bytes"));
+        var tooLarge = Problems.Validation("", $"the body must be at most {MaxBytes} bytes");
+        if (request.ContentLength > MaxBytes) return (default, tooLarge);
+        // A chunked body declares no length: the server enforces the same cap while it is read.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+            size.MaxRequestBodySize = MaxBytes;
         try
         {
             using var document = await JsonDocument.ParseAsync(request.Body, cancellationToken: request.HttpContext.RequestAborted);
@@ -19,6 +23,10 @@ public static class JsonBody
         catch (JsonException ex)
         {
             return (default, Problems.Validation("", "the body is not valid JSON: " + ex.Message));
+        }
+        catch (BadHttpRequestException ex) when (ex.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (default, tooLarge);
         }
     }
 
