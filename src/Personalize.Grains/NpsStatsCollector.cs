@@ -9,7 +9,7 @@ namespace Personalize.Grains;
 /// </summary>
 public sealed partial class NpsStatsCollector(IGrainFactory grains, ILogger<NpsStatsCollector> logger) : BackgroundService
 {
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan FlushInterval = FlushLoop.Interval;
 
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _flushLock = new(1, 1);
@@ -49,32 +49,11 @@ public sealed partial class NpsStatsCollector(IGrainFactory grains, ILogger<NpsS
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(FlushInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) await TryFlushAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Shutting down: fall through to the last flush.
-        }
-        await TryFlushAsync(CancellationToken.None);
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => FlushLoop.RunAsync(FlushAsync, logger, stoppingToken);
 
-    private async Task TryFlushAsync(CancellationToken stoppingToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await FlushAsync();
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            LogDebugFlushFailed(ex);
-        }
+        await base.StopAsync(cancellationToken);
+        await FlushLoop.FinalAsync(FlushAsync, logger, cancellationToken);
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "NPS stats flush failed; the counts are kept for the next one")]
-    private partial void LogDebugFlushFailed(Exception ex);
 }

@@ -12,7 +12,7 @@ namespace Personalize.Grains;
 /// </summary>
 public sealed partial class RecommendationCollector(IGrainFactory grains, ILogger<RecommendationCollector> logger) : BackgroundService
 {
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan FlushInterval = FlushLoop.Interval;
 
     /// <summary>Co-purchase pairs grow with the square of an order's products; a huge order teaches pairs of its first 50 only.</summary>
     public const int MaxProductsPerOrder = 50;
@@ -98,37 +98,17 @@ public sealed partial class RecommendationCollector(IGrainFactory grains, ILogge
         foreach (var (id, n) in delta) counts[id] = counts.GetValueOrDefault(id) + n;
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(FlushInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) await FlushAsync();
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: the last flush happens in StopAsync.
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => FlushLoop.RunAsync(FlushAsync, logger, stoppingToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        try
-        {
-            await FlushAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or OrleansException)
-        {
-            LogWarningFinalFlushFailed(ex);
-        }
+        await FlushLoop.FinalAsync(FlushAsync, logger, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Flushing learned purchases to {Target} failed; retrying with the next flush")]
     private partial void LogWarningFlushFailed(Exception ex, string target);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The last flush of learned purchases at shutdown failed")]
-    private partial void LogWarningFinalFlushFailed(Exception ex);
 }
 
 public static class TrendingWindow

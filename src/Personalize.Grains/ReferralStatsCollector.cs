@@ -16,7 +16,7 @@ public enum ReferralCounter
 /// </summary>
 public sealed partial class ReferralStatsCollector(IGrainFactory grains, ILogger<ReferralStatsCollector> logger) : BackgroundService
 {
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan FlushInterval = FlushLoop.Interval;
 
     private readonly long[] _counts = new long[Enum.GetValues<ReferralCounter>().Length];
     private readonly SemaphoreSlim _flushLock = new(1, 1);
@@ -60,32 +60,11 @@ public sealed partial class ReferralStatsCollector(IGrainFactory grains, ILogger
         RateLimited = c[(int)ReferralCounter.RateLimited],
     };
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(FlushInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) await TryFlushAsync(stoppingToken);
-        }
-        catch (OperationCanceledException)
-        {
-            // Shutting down: fall through to the last flush.
-        }
-        await TryFlushAsync(CancellationToken.None);
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => FlushLoop.RunAsync(FlushAsync, logger, stoppingToken);
 
-    private async Task TryFlushAsync(CancellationToken stoppingToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        try
-        {
-            await FlushAsync();
-        }
-        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-        {
-            LogDebugFlushFailed(ex);
-        }
+        await base.StopAsync(cancellationToken);
+        await FlushLoop.FinalAsync(FlushAsync, logger, cancellationToken);
     }
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Referral stats flush failed; the counts are kept for the next one")]
-    private partial void LogDebugFlushFailed(Exception ex);
 }

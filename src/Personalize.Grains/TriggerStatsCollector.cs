@@ -41,7 +41,7 @@ public sealed class NoTriggerStats : ITriggerStatsSink
 public sealed partial class TriggerStatsCollector(IGrainFactory grains, ILogger<TriggerStatsCollector> logger)
     : BackgroundService, ITriggerStatsSink
 {
-    public static readonly TimeSpan FlushInterval = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan FlushInterval = FlushLoop.Interval;
 
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _flushLock = new(1, 1);
@@ -103,37 +103,17 @@ public sealed partial class TriggerStatsCollector(IGrainFactory grains, ILogger<
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(FlushInterval);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) await FlushAsync();
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Shutting down: the last flush happens in StopAsync.
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => FlushLoop.RunAsync(FlushAsync, logger, stoppingToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        try
-        {
-            await FlushAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException or OrleansException)
-        {
-            LogWarningFinalFlushFailed(ex);
-        }
+        await FlushLoop.FinalAsync(FlushAsync, logger, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Flushing trigger stats of {TriggerId} failed; retrying with the next flush")]
     private partial void LogWarningFlushFailed(Exception ex, string triggerId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The last flush of trigger stats at shutdown failed")]
-    private partial void LogWarningFinalFlushFailed(Exception ex);
 }
 
 public static class TriggerStatsServiceCollectionExtensions
