@@ -9,7 +9,7 @@ namespace Personalize.Grains;
 /// </summary>
 public sealed partial class NpsStatsCollector(IGrainFactory grains, ILogger<NpsStatsCollector> logger) : BackgroundService
 {
-    public static readonly TimeSpan FlushInterval = FlushLoop.Interval;
+    public static readonly TimeSpan FlushInterval = PeriodicWork.FlushInterval;
 
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _flushLock = new(1, 1);
@@ -49,11 +49,11 @@ public sealed partial class NpsStatsCollector(IGrainFactory grains, ILogger<NpsS
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => FlushLoop.RunAsync(FlushAsync, logger, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => PeriodicWork.RunAsync(FlushAsync, FlushInterval, logger, stoppingToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushLoop.FinalAsync(FlushAsync, logger, cancellationToken);
+        await PeriodicWork.FinalFlushAsync(FlushAsync, logger, cancellationToken);
     }
 }

@@ -12,7 +12,7 @@ namespace Personalize.Grains;
 /// </summary>
 public sealed partial class RecommendationCollector(IGrainFactory grains, ILogger<RecommendationCollector> logger) : BackgroundService
 {
-    public static readonly TimeSpan FlushInterval = FlushLoop.Interval;
+    public static readonly TimeSpan FlushInterval = PeriodicWork.FlushInterval;
 
     /// <summary>Co-purchase pairs grow with the square of an order's products; a huge order teaches pairs of its first 50 only.</summary>
     public const int MaxProductsPerOrder = 50;
@@ -98,12 +98,12 @@ public sealed partial class RecommendationCollector(IGrainFactory grains, ILogge
         foreach (var (id, n) in delta) counts[id] = counts.GetValueOrDefault(id) + n;
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => FlushLoop.RunAsync(FlushAsync, logger, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => PeriodicWork.RunAsync(FlushAsync, FlushInterval, logger, stoppingToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushLoop.FinalAsync(FlushAsync, logger, cancellationToken);
+        await PeriodicWork.FinalFlushAsync(FlushAsync, logger, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Flushing learned purchases to {Target} failed; retrying with the next flush")]

@@ -39,25 +39,9 @@ public sealed partial class ReferralProgramCache(IGrainFactory grains, ILogger<R
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(PollInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await RefreshAsync();
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogDebugRefreshFailed(ex);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(RefreshAsync, PollInterval, logger, stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Referral programme version {Version} loaded (enabled: {Enabled})")]
     private partial void LogInformationProgramLoaded(long version, bool enabled);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Referral programme refresh failed; retrying")]
-    private partial void LogDebugRefreshFailed(Exception ex);
 }

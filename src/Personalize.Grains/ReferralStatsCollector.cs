@@ -16,7 +16,7 @@ public enum ReferralCounter
 /// </summary>
 public sealed partial class ReferralStatsCollector(IGrainFactory grains, ILogger<ReferralStatsCollector> logger) : BackgroundService
 {
-    public static readonly TimeSpan FlushInterval = FlushLoop.Interval;
+    public static readonly TimeSpan FlushInterval = PeriodicWork.FlushInterval;
 
     private readonly long[] _counts = new long[Enum.GetValues<ReferralCounter>().Length];
     private readonly SemaphoreSlim _flushLock = new(1, 1);
@@ -60,11 +60,11 @@ public sealed partial class ReferralStatsCollector(IGrainFactory grains, ILogger
         RateLimited = c[(int)ReferralCounter.RateLimited],
     };
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => FlushLoop.RunAsync(FlushAsync, logger, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => PeriodicWork.RunAsync(FlushAsync, FlushInterval, logger, stoppingToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushLoop.FinalAsync(FlushAsync, logger, cancellationToken);
+        await PeriodicWork.FinalFlushAsync(FlushAsync, logger, cancellationToken);
     }
 }

@@ -53,28 +53,12 @@ public sealed partial class TriggerCatalogCache(IGrainFactory grains, ILogger<Tr
         }
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var timer = new PeriodicTimer(PollInterval);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
-        {
-            try
-            {
-                await RefreshAsync();
-            }
-            catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
-            {
-                LogDebugRefreshFailed(ex);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        PeriodicWork.RunAsync(RefreshAsync, PollInterval, logger, stoppingToken);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Trigger catalog version {Version} compiled ({Count} triggers)")]
     private partial void LogInformationCatalogCompiled(long version, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Stored trigger {TriggerId} no longer parses; it is left out")]
     private partial void LogWarningTriggerSkipped(string triggerId);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Trigger catalog refresh failed; retrying")]
-    private partial void LogDebugRefreshFailed(Exception ex);
 }

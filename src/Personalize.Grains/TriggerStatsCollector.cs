@@ -41,7 +41,7 @@ public sealed class NoTriggerStats : ITriggerStatsSink
 public sealed partial class TriggerStatsCollector(IGrainFactory grains, ILogger<TriggerStatsCollector> logger)
     : BackgroundService, ITriggerStatsSink
 {
-    public static readonly TimeSpan FlushInterval = FlushLoop.Interval;
+    public static readonly TimeSpan FlushInterval = PeriodicWork.FlushInterval;
 
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _flushLock = new(1, 1);
@@ -103,12 +103,12 @@ public sealed partial class TriggerStatsCollector(IGrainFactory grains, ILogger<
         }
     }
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => FlushLoop.RunAsync(FlushAsync, logger, stoppingToken);
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => PeriodicWork.RunAsync(FlushAsync, FlushInterval, logger, stoppingToken);
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushLoop.FinalAsync(FlushAsync, logger, cancellationToken);
+        await PeriodicWork.FinalFlushAsync(FlushAsync, logger, cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Flushing trigger stats of {TriggerId} failed; retrying with the next flush")]
