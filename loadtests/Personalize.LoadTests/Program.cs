@@ -7,6 +7,8 @@ if (args is ["--help"] or ["-h"])
     return 0;
 }
 
+if (args is ["readme", .. var readmeArgs]) return Personalize.LoadTests.Reporting.ReadmeCommand.Run(readmeArgs);
+
 LoadTestOptions options;
 try
 {
