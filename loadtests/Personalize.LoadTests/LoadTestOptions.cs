@@ -11,6 +11,7 @@ public sealed record LoadTestOptions
     public int? Shoppers { get; init; }
     public double? Rate { get; init; }
     public double? DurationSeconds { get; init; }
+    public double? WarmUpSeconds { get; init; }
     public string ReportDir { get; init; } = Path.Combine("artifacts", "loadtests");
     public string? Profile { get; init; }
     public string? Load { get; init; }
@@ -28,7 +29,8 @@ public sealed record LoadTestOptions
           --self-host              start the gateway from this repo (built in Release) on a free port
           --shoppers N             connected shoppers (default 100)
           --rate EVENTS_PER_S      injection rate (default 500)
-          --duration SECONDS       load duration per scenario (default 20)
+          --duration SECONDS       measured load duration per scenario (default 20)
+          --warm-up SECONDS        unmeasured load before it, NBomber's WarmUpDuration (default 0; full profile 10)
           --report DIR             where report.json, report.md and report.html go (default artifacts/loadtests)
           --profile ci|full        ci: echo then hot-path, short and low rate, fails on any loss or error
                                    full: ceiling, hot path, half-ceiling latency, connect storm, referral loop
@@ -54,6 +56,7 @@ public sealed record LoadTestOptions
                 "--shoppers" => options with { Shoppers = Positive(name, int.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--rate" => options with { Rate = Positive(name, double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--duration" => options with { DurationSeconds = Positive(name, double.Parse(Value(), CultureInfo.InvariantCulture)) },
+                "--warm-up" => options with { WarmUpSeconds = NonNegative(name, double.Parse(Value(), CultureInfo.InvariantCulture)) },
                 "--report" => options with { ReportDir = Value() },
                 "--profile" => options with { Profile = OneOf(name, Value(), "ci", "full") },
                 "--load" => options with { Load = OneOf(name, Value(), "ramp", "constant", "concurrency") },
@@ -79,6 +82,9 @@ public sealed record LoadTestOptions
 
     private static T Positive<T>(string name, T value) where T : System.Numerics.INumber<T> =>
         value > T.Zero ? value : throw new ArgumentException($"{name} must be positive.");
+
+    private static double NonNegative(string name, double value) =>
+        value >= 0 ? value : throw new ArgumentException($"{name} must not be negative.");
 
     private static string OneOf(string name, string value, params string[] allowed) =>
         allowed.Contains(value) ? value : throw new ArgumentException($"{name} must be one of {string.Join(", ", allowed)}.");

@@ -8,7 +8,10 @@ public sealed record ScenarioResult
     public required string Target { get; init; }
     public required int Shoppers { get; init; }
     public required IReadOnlyList<string> Simulations { get; init; }
+    /// <summary>All load, warm-up included.</summary>
     public required double DurationSeconds { get; init; }
+    /// <summary>Planned length of the unmeasured phases before the measured one (warm-up, ramp).</summary>
+    public double WarmUpSeconds { get; init; }
     public required long Sent { get; init; }
     public required long Acknowledged { get; init; }
     public required long PushesExpected { get; init; }

@@ -24,14 +24,13 @@ public static class ScenarioRunner
                 steadyStartCount = scenario.ThroughputCount;
                 if (index > 0)
                 {
-                    // Earlier phases are the warm-up (JIT, thread pools, grain activations): like NBomber's
-                    // warm-up, they count for loss and errors but not for latency.
-                    scenario.Stats.Track.Reset();
-                    scenario.Stats.Push.Reset();
+                    // Earlier phases are the warm-up (JIT tiering, thread pools, grain activations).
+                    scenario.StartMeasuring();
                 }
             }
         };
         var planned = TimeSpan.FromTicks(simulations.Sum(s => s.During.Ticks));
+        var warmUp = TimeSpan.FromTicks(simulations.Take(simulations.Count - 1).Sum(s => s.During.Ticks));
         say($"load: {string.Join(", then ", simulations.Select(s => s.Describe()))}");
         var started = Stopwatch.GetTimestamp();
         var progress = new LiveProgress(scenario.Settings.ReportName, scenario.Stats, () => driver.InFlight, planned);
@@ -54,6 +53,7 @@ public static class ScenarioRunner
             Shoppers = scenario.Settings.Shoppers,
             Simulations = simulations.Select(s => s.Describe()).ToArray(),
             DurationSeconds = Math.Round(loadSeconds, 2),
+            WarmUpSeconds = Math.Round(warmUp.TotalSeconds, 2),
             Sent = stats.Sent,
             Acknowledged = stats.Acknowledged,
             PushesExpected = stats.PushesExpected,

@@ -17,8 +17,8 @@ public sealed class ReferralLoopScenario(ScenarioSettings settings, Target targe
 
     /// <summary>One step is a whole pair flow, so the closed model fits: a fixed number of pairs in flight.</summary>
     public override IReadOnlyList<LoadSimulation> Simulations => Settings.Load == "concurrency" || Settings.Load == "ramp"
-        ? [new KeepConstant(Math.Max(1, Math.Min(Settings.Concurrency, Settings.Shoppers / 2)), Settings.Duration)]
-        : [new Inject(Settings.Rate, Settings.Duration)];
+        ? Settings.KeepConstantWithWarmUp(Math.Max(1, Math.Min(Settings.Concurrency, Settings.Shoppers / 2)))
+        : (Settings with { Load = "constant" }).SteadySimulations();
 
     public override async Task InitAsync(Action<string> say, CancellationToken cancellationToken)
     {

@@ -23,6 +23,16 @@ public abstract class Scenario(ScenarioSettings settings, Target target, HttpCli
 
     public abstract Task InitAsync(Action<string> say, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Called as the measured (last) phase starts after warm-up phases: like NBomber's warm-up, those count
+    /// for loss and errors but not for latency.
+    /// </summary>
+    public virtual void StartMeasuring()
+    {
+        Stats.Track.Reset();
+        Stats.Push.Reset();
+    }
+
     /// <summary>One unit of load. Records its outcome in <see cref="Stats"/> and never throws.</summary>
     public abstract Task StepAsync(long sequence);
 
