@@ -1,0 +1,117 @@
+using System.Diagnostics;
+
+namespace Personalize.Benchmarks.Memory;
+
+/// <summary>
+/// Memory per idle SignalR connection in the gateway: the connections are opened by another process
+/// (this program's hidden <see cref="IdleConnections.Verb"/> verb) so client-side objects stay out of
+/// the figure. Each connection's shopper grain is activated before the baseline, so the figure is what
+/// a connection adds: Kestrel, the WebSocket, SignalR's connection and group, the authenticated user,
+/// the gateway's subscription bookkeeping, and the observer entry at the grain.
+/// </summary>
+public static class ConnectionMemoryProbe
+{
+    private static readonly TimeSpan ConnectWithin = TimeSpan.FromMinutes(5);
+
+    public static readonly IReadOnlyList<string> Description =
+    [
+        "one Personalize.Client (SignalR .NET client, default transport negotiation → WebSockets) per shopper, from a separate process",
+        "shopper token per connection (1 h), each connection a different shopper whose grain was already active",
+        "connections idle (no calls) while measured; SignalR keep-alive pings continue",
+    ];
+
+    public static async Task<MemorySection> MeasureAsync(ProbeGateway gateway, int count)
+    {
+        var shoppers = Enumerable.Range(0, count).Select(i => $"conn-{i}").ToList();
+        // The grains exist before the baseline: the connection figure must not include a shopper grain.
+        await Task.WhenAll(shoppers.Select(s => gateway.Grains.GetGrain<IShopperGrain>(s).GetStateAsync()));
+        var tokens = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllLinesAsync(tokens, shoppers.Select(s => gateway.Tokens.Mint(s, 3600).Token));
+            // Warm-up: the first connections pay for JIT and pools once.
+            await using (var warm = await ClientProcess.StartAsync(gateway.BaseUrl, tokens, Math.Min(count, 20)))
+            {
+                await warm.CloseAsync();
+            }
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            var before = await HeapGauge.ReadAsync();
+            var started = DateTimeOffset.UtcNow;
+            await using var clients = await ClientProcess.StartAsync(gateway.BaseUrl, tokens, count);
+            var elapsed = DateTimeOffset.UtcNow - started;
+            await Task.Delay(TimeSpan.FromSeconds(5));
+            var after = await HeapGauge.ReadAsync();
+            await clients.CloseAsync();
+            return MemorySection.From(count, before, after, null, null, Description, elapsed);
+        }
+        finally
+        {
+            File.Delete(tokens);
+        }
+    }
+
+    /// <summary>The child process holding the connections; closing its stdin closes them.</summary>
+    private sealed class ClientProcess : IAsyncDisposable
+    {
+        private readonly Process _process;
+
+        private ClientProcess(Process process) => _process = process;
+
+        public static async Task<ClientProcess> StartAsync(string baseUrl, string tokensFile, int count)
+        {
+            var info = new ProcessStartInfo
+            {
+                FileName = Environment.ProcessPath ?? "dotnet",
+                RedirectStandardInput = true,
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            };
+            // Under `dotnet Personalize.Benchmarks.dll` the process is the host; under `dotnet run` the apphost.
+            if (Path.GetFileNameWithoutExtension(info.FileName) == "dotnet") info.ArgumentList.Add(typeof(ClientProcess).Assembly.Location);
+            foreach (var arg in new[] { IdleConnections.Verb, "--url", baseUrl, "--tokens", tokensFile, "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+                info.ArgumentList.Add(arg);
+            var process = Process.Start(info) ?? throw new InvalidOperationException("could not start the client process");
+            var child = new ClientProcess(process);
+            using var timeout = new CancellationTokenSource(ConnectWithin);
+            try
+            {
+                while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+                {
+                    if (!line.StartsWith(IdleConnections.Ready, StringComparison.Ordinal)) continue;
+                    var opened = int.Parse(line.AsSpan(IdleConnections.Ready.Length + 1), System.Globalization.CultureInfo.InvariantCulture);
+                    if (opened != count) throw new InvalidOperationException($"only {opened} of {count} connections opened");
+                    return child;
+                }
+                throw new InvalidOperationException($"the client process ended before its connections were open (exit code {(process.HasExited ? process.ExitCode : -1)})");
+            }
+            catch
+            {
+                await child.DisposeAsync();
+                throw;
+            }
+        }
+
+        public async Task CloseAsync()
+        {
+            _process.StandardInput.Close();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await _process.WaitForExitAsync(timeout.Token);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited)
+            {
+                try
+                {
+                    await CloseAsync();
+                }
+                catch (OperationCanceledException)
+                {
+                    _process.Kill(entireProcessTree: true);
+                }
+            }
+            _process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Personalize.Benchmarks.Memory;
+
+/// <summary>
+/// Memory per idle shopper grain: N shoppers each send a session through the grain interface, the
+/// grains are left idle (lazy writes flushed, still activated), and the live managed heap after full
+/// compacting GCs is compared with the reading taken before, divided by N.
+/// </summary>
+public static class GrainMemoryProbe
+{
+    private const int WarmUpShoppers = 200;
+    private const int Concurrency = 64;
+
+    /// <summary>The shopper grain writes click-only changes after 5 s (NudgeOptions.ClickFlushDelay); wait past it.</summary>
+    public static readonly TimeSpan Settle = TimeSpan.FromSeconds(8);
+
+    public static async Task<MemorySection> TypicalAsync(ProbeGateway gateway, int count)
+    {
+        // JIT, pools, storage connections and caches are made by the first shoppers, not per shopper.
+        await RunAsync(gateway, "warm-typical", WarmUpShoppers, ShopperSessions.Typical);
+        return await MeasureAsync(gateway, "typical", count, ShopperSessions.Typical, ShopperSessions.TypicalDescription);
+    }
+
+    public static async Task<MemorySection> FullAsync(ProbeGateway gateway, int count)
+    {
+        await AddFullTriggerAsync(gateway);
+        await RunAsync(gateway, "warm-full", Math.Min(count, 10), ShopperSessions.Full);
+        return await MeasureAsync(gateway, "full", count, ShopperSessions.Full, ShopperSessions.FullDescription);
+    }
+
+    private static async Task<MemorySection> MeasureAsync(
+        ProbeGateway gateway, string prefix, int count, Func<int, IEnumerable<ShopperEvent>> session, IReadOnlyList<string> description)
+    {
+        await Task.Delay(Settle);
+        var activationsBefore = await gateway.ActivationCountAsync();
+        var before = await HeapGauge.ReadAsync();
+        var started = DateTimeOffset.UtcNow;
+        await RunAsync(gateway, prefix, count, session);
+        var elapsed = DateTimeOffset.UtcNow - started;
+        await Task.Delay(Settle);
+        var after = await HeapGauge.ReadAsync();
+        var activationsAfter = await gateway.ActivationCountAsync();
+        if (activationsAfter - activationsBefore < count)
+            throw new InvalidOperationException(
+                $"only {activationsAfter - activationsBefore} of {count} shopper grains are still active: the figure would be too small");
+        return MemorySection.From(count, before, after, activationsBefore, activationsAfter, description, elapsed);
+    }
+
+    private static async Task RunAsync(ProbeGateway gateway, string prefix, int count, Func<int, IEnumerable<ShopperEvent>> session)
+    {
+        var next = -1;
+        async Task Worker()
+        {
+            for (var i = Interlocked.Increment(ref next); i < count; i = Interlocked.Increment(ref next))
+            {
+                var shopper = gateway.Grains.GetGrain<IShopperGrain>($"{prefix}-{i}");
+                foreach (var e in session(i))
+                {
+                    var result = await shopper.TrackAsync(e);
+                    if (!result.Accepted || result.Duplicate)
+                        throw new InvalidOperationException($"event {e.Type} of shopper {prefix}-{i} was not applied");
+                }
+            }
+        }
+        await Task.WhenAll(Enumerable.Range(0, Math.Min(Concurrency, Math.Max(count, 1))).Select(_ => Task.Run(Worker)));
+    }
+
+    private static async Task AddFullTriggerAsync(ProbeGateway gateway)
+    {
+        using var http = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/triggers")
+        {
+            Content = new StringContent(ShopperSessions.FullTriggerJson, Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Api-Key", gateway.MarketerKey);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        using var response = await http.SendAsync(request);
+        if (!response.IsSuccessStatusCode)
+            throw new InvalidOperationException($"the probe trigger was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        // Catalog changes reach the silo's compiled cache within a second.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+    }
+}
