@@ -81,6 +81,25 @@ public sealed class PerformanceSectionTests
         Assert.Contains("| PushSerializationBenchmarks.Serialize | 2.50 ms | 2.0 KB |", md, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Memory_probe_json_gives_one_line_per_measured_thing_with_its_target()
+    {
+        const string json = """
+            {"schema":1,"grainTargetBytes":4096,"connectionTargetBytes":16384,
+             "grains":{"count":100000,"bytesPerItem":3010.5,"workingSetBytesPerItem":5120,
+                       "session":["page_view (channel web)","product_view (a)","product_view (b)","add_to_cart (c)"]},
+             "connections":{"count":5000,"bytesPerItem":20480,"workingSetBytesPerItem":30000,"session":["opened by a second process"]}}
+            """;
+
+        var memory = PerformanceSection.MemoryFigures.Parse(json);
+
+        Assert.Equal(2, memory.Lines.Count);
+        Assert.Equal(new PerformanceSection.MemoryLine("idle shopper grain, typical session", 100_000, 3010.5, 5120, 4096, "1 page_view, 2 product_view, 1 add_to_cart"), memory.Lines[0]);
+        var md = PerformanceSection.Render(new PerformanceSection.Inputs(Report(Scenario("echo", 1, 1, 1)), memory, []));
+        Assert.Contains("| idle shopper grain, typical session: 1 page_view, 2 product_view, 1 add_to_cart | 100,000 | 2.9 KB | 5.0 KB | ≤ 4.0 KB |", md, StringComparison.Ordinal);
+        Assert.Contains("| idle SignalR connection, in the gateway | 5,000 | 20.0 KB | 29.3 KB | ≤ 16.0 KB |", md, StringComparison.Ordinal);
+    }
+
     private static RunReport Report(params ScenarioResult[] scenarios) => new()
     {
         RunId = "test",

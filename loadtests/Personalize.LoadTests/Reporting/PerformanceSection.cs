@@ -60,24 +60,45 @@ public static class PerformanceSection
             e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString()! : "";
     }
 
-    /// <summary>memory.json: one line per measured thing (an idle shopper grain, an idle connection, ...).</summary>
+    /// <summary>memory.json (written by the memory probe in loadtests/Personalize.Benchmarks): one line per measured thing.</summary>
     public sealed record MemoryFigures(IReadOnlyList<MemoryLine> Lines)
     {
+        private static readonly (string Section, string Name, string? Target)[] Sections =
+        [
+            ("grains", "idle shopper grain, typical session", "grainTargetBytes"),
+            ("fullGrains", "idle shopper grain, every ring at its cap (sizing)", null),
+            ("connections", "idle SignalR connection, in the gateway", "connectionTargetBytes"),
+        ];
+
         public static MemoryFigures Parse(string json)
         {
             using var doc = JsonDocument.Parse(json);
+            var root = doc.RootElement;
             var lines = new List<MemoryLine>();
-            foreach (var m in doc.RootElement.GetProperty("measurements").EnumerateArray())
+            foreach (var (section, name, target) in Sections)
             {
+                if (!root.TryGetProperty(section, out var m) || m.ValueKind != JsonValueKind.Object) continue;
                 lines.Add(new MemoryLine(
-                    m.GetProperty("name").GetString()!,
+                    name,
                     m.GetProperty("count").GetInt64(),
                     m.GetProperty("bytesPerItem").GetDouble(),
                     m.TryGetProperty("workingSetBytesPerItem", out var ws) && ws.ValueKind == JsonValueKind.Number ? ws.GetDouble() : null,
-                    m.TryGetProperty("targetBytes", out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null,
-                    m.TryGetProperty("description", out var d) ? d.GetString() ?? "" : ""));
+                    target is not null && root.TryGetProperty(target, out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null,
+                    section == "grains" ? EventCounts(m) : ""));
             }
             return new MemoryFigures(lines);
+        }
+
+        /// <summary>"1 page_view, 3 product_view, ..." from the session's one line per event.</summary>
+        private static string EventCounts(JsonElement section)
+        {
+            if (!section.TryGetProperty("session", out var session) || session.ValueKind != JsonValueKind.Array) return "";
+            var types = session.EnumerateArray()
+                .Select(e => (e.GetString() ?? "").Split(' ', 2)[0])
+                .Where(t => t.Length > 0)
+                .GroupBy(t => t, StringComparer.Ordinal)
+                .Select(g => $"{g.Count()} {g.Key}");
+            return string.Join(", ", types);
         }
     }
 
