@@ -1,5 +1,9 @@
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Storage;
+using Orleans.TestingHost;
 
 namespace Personalize.Hosting.Tests;
 
@@ -100,6 +104,53 @@ public sealed class SqliteStorageTests : IDisposable
         {
             Assert.Equal(writesPerGrain, await cluster.Client.GetGrain<ICounterGrain>($"busy-{g}").Get());
         }
+    }
+
+    [Fact]
+    public async Task State_stored_as_json_by_an_earlier_release_is_read_and_rewritten_in_binary()
+    {
+        var connectionString = _directory.SqliteConnectionString();
+        await using (var earlier = await StartWithJsonPayloadsAsync(connectionString))
+        {
+            var grain = earlier.Client.GetGrain<ICounterGrain>("legacy");
+            await grain.Increment();
+            await grain.Increment();
+            await earlier.StopAllSilosAsync();
+        }
+        Assert.Equal((byte)'{', await FirstPayloadByteAsync(connectionString, "legacy"));
+
+        await using var current = await TestClusters.StartAsync("Sqlite", connectionString, _serviceId);
+        var again = current.Client.GetGrain<ICounterGrain>("legacy");
+        Assert.Equal(2, await again.Get());
+        Assert.Equal(3, await again.Increment());
+        Assert.NotEqual((byte)'{', await FirstPayloadByteAsync(connectionString, "legacy"));
+    }
+
+    /// <summary>The storage as it was before the binary serializer: the providers' default JSON payloads.</summary>
+    private async Task<InProcessTestCluster> StartWithJsonPayloadsAsync(string connectionString)
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.Options.ServiceId = _serviceId;
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddPersonalizeStorage("Sqlite", connectionString);
+            silo.Services.AddSingleton<IPostConfigureOptions<AdoNetGrainStorageOptions>>(services =>
+                new PostConfigureOptions<AdoNetGrainStorageOptions>(null,
+                    o => o.GrainStorageSerializer = ActivatorUtilities.CreateInstance<JsonGrainStorageSerializer>(services)));
+        });
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
+
+    private static async Task<byte> FirstPayloadByteAsync(string connectionString, string key)
+    {
+        await using var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync();
+        var payload = await SchemaInstallerTests.ScalarAsync<byte[]>(connection,
+            $"SELECT PayloadBinary FROM OrleansStorage WHERE GrainIdExtensionString = '{key}'");
+        return payload[0];
     }
 
     [Fact]

@@ -5,6 +5,8 @@ using Orleans.Hosting;
 using Orleans.Messaging;
 using Orleans.Runtime;
 using Orleans.Runtime.Membership;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Personalize.Hosting.Storage;
 
 namespace Personalize.Hosting;
@@ -16,6 +18,9 @@ namespace Personalize.Hosting;
 /// </summary>
 public static class PersonalizeStorageExtensions
 {
+    /// <summary>The ADO.NET provider's own name under the SQLite <see cref="StorageNames.Default"/> storage.</summary>
+    private const string SqliteInnerStorage = StorageNames.Default + ".Sqlite";
+
     /// <summary>
     /// Registers grain storage <see cref="StorageNames.Default"/> and the reminder service.
     /// <paramref name="provider"/>: "Sqlite" or "Postgres" (ADO.NET on that database, schema installed at
@@ -45,13 +50,23 @@ public static class PersonalizeStorageExtensions
 
         var invariant = AdoNetInvariantNames.For(dialect);
         AddSchemaInstall(silo.Services, new SchemaTarget(dialect, connectionString));
-        silo.AddAdoNetGrainStorage(StorageNames.Default, options =>
+        // SQLite has one writer per database: the provider is registered under an inner name and the
+        // Default storage queues its writes in process (SingleWriterGrainStorage says why).
+        var adoNetName = dialect == SchemaDialect.Sqlite ? SqliteInnerStorage : StorageNames.Default;
+        silo.AddAdoNetGrainStorage(adoNetName, optionsBuilder => optionsBuilder.Configure<IServiceProvider>((options, services) =>
         {
             options.Invariant = invariant;
             options.ConnectionString = connectionString;
             // Erasure (DELETE /api/shoppers/{id}) must remove the row; by default ClearStateAsync only nulls its payload.
             options.DeleteStateOnClear = true;
-        });
+            options.GrainStorageSerializer = new BinaryGrainStorageSerializer(
+                services.GetRequiredService<Serializer>(), ActivatorUtilities.CreateInstance<JsonGrainStorageSerializer>(services));
+        }));
+        if (dialect == SchemaDialect.Sqlite)
+        {
+            silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default,
+                (services, _) => new SingleWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteInnerStorage)));
+        }
         silo.UseAdoNetReminderService(options =>
         {
             options.Invariant = invariant;
