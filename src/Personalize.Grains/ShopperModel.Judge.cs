@@ -69,10 +69,10 @@ public sealed partial class ShopperModel
 
     private async ValueTask<Verdict> JudgeAsync(Candidates candidates, ShopperEvent? e, DateTimeOffset now, IDailyBudget budget)
     {
-        // Indexing again after each await: the candidate list is a span over the frozen catalog.
-        for (var i = 0; candidates.TryGet(i, out var trigger); i++)
+        BeginJudgement(candidates.Catalog, e?.Type, now);
+        for (var i = NextMatch(candidates, 0, e, now); i >= 0; i = NextMatch(candidates, i + 1, e, now))
         {
-            if (!trigger.IsActiveAt(now) || !PassesLimits(trigger.Definition, now) || !Matches(trigger, e, now)) continue;
+            candidates.TryGet(i, out var trigger);
             var heldOut = Holdout.IsHeldOut(ShopperId, trigger.Id, trigger.Definition.HoldoutPercent);
             if (heldOut && _applyHoldout)
             {
@@ -83,25 +83,51 @@ public sealed partial class ShopperModel
                 return new Verdict(null, HeldOut: true, Changed: true);
             }
             // The daily budget is spent only on real pushes; a trigger out of budget yields to the next one.
-            if (trigger.Definition.Limits?.MaxPerDay is { } perDay && !await budget.TryTakeAsync(trigger.Id, perDay, now)) continue;
+            if (trigger.Definition.Limits?.MaxPerDay is { } perDay && !await budget.TryTakeAsync(trigger.Id, perDay, now))
+            {
+                // The state may have moved on while the budget was asked: answers memoised before do not hold.
+                BeginJudgement(candidates.Catalog, e?.Type, now);
+                continue;
+            }
             return new Verdict(Issue(trigger.Definition, now), heldOut, Changed: true);
         }
         return Verdict.None;
     }
 
-    private bool Matches(CompiledTrigger trigger, ShopperEvent? e, DateTimeOffset now)
+    /// <summary>
+    /// The index of the first candidate from <paramref name="start"/> on that is active, within its limits
+    /// and matching; -1 when none is. Synchronous, so the hot loop walks the catalog's span with its locals
+    /// in registers rather than in the async state machine.
+    /// </summary>
+    private int NextMatch(in Candidates candidates, int start, ShopperEvent? e, DateTimeOffset now)
     {
         _event = e;
-        _now = now;
         try
         {
-            return trigger.Evaluate(this);
+            if (candidates.EventType is { } eventType)
+            {
+                var woken = candidates.Catalog.ForEvent(eventType);
+                for (var i = start; i < woken.Length; i++)
+                    if (Qualifies(woken[i], now)) return i;
+                return -1;
+            }
+            for (var i = start; candidates.TryGet(i, out var trigger); i++)
+                if (Qualifies(trigger, now)) return i;
+            return -1;
         }
         finally
         {
             _event = null;
         }
     }
+
+    /// <remarks>
+    /// Conditions before limits: both are free of side effects, so the order changes no answer, and
+    /// most candidates fail their conditions (cheap with memoised facts) before the per-trigger memory
+    /// look-up the limits need.
+    /// </remarks>
+    private bool Qualifies(CompiledTrigger trigger, DateTimeOffset now) =>
+        trigger.IsActiveAt(now) && trigger.Evaluate(new Facts(this)) && PassesLimits(trigger.Definition, now);
 
     private bool PassesLimits(TriggerDefinition trigger, DateTimeOffset now)
     {
@@ -187,8 +213,13 @@ public sealed partial class ShopperModel
         return ids;
     }
 
-    private void PruneRecentPushes(DateTimeOffset now) =>
-        State.RecentPushes.RemoveAll(t => now - t >= TimeSpan.FromHours(1));
+    /// <summary>Drops pushes older than an hour; a loop rather than RemoveAll, whose lambda would capture <paramref name="now"/> and allocate per event.</summary>
+    private void PruneRecentPushes(DateTimeOffset now)
+    {
+        var pushes = State.RecentPushes;
+        for (var i = pushes.Count - 1; i >= 0; i--)
+            if (now - pushes[i] >= TimeSpan.FromHours(1)) pushes.RemoveAt(i);
+    }
 
     /// <summary>
     /// The triggers one judgement considers, in firing order: those woken by an event type, or the idle
@@ -196,25 +227,28 @@ public sealed partial class ShopperModel
     /// </summary>
     private readonly struct Candidates
     {
-        private readonly CompiledCatalog _catalog;
-        private readonly string? _eventType;
         private readonly DateTimeOffset _lastEvent, _after, _upTo;
 
-        public Candidates(CompiledCatalog catalog, string eventType) => (_catalog, _eventType) = (catalog, eventType);
+        public Candidates(CompiledCatalog catalog, string eventType) => (Catalog, EventType) = (catalog, eventType);
 
         public Candidates(CompiledCatalog catalog, DateTimeOffset lastEvent, DateTimeOffset after, DateTimeOffset upTo) =>
-            (_catalog, _lastEvent, _after, _upTo) = (catalog, lastEvent, after, upTo);
+            (Catalog, _lastEvent, _after, _upTo) = (catalog, lastEvent, after, upTo);
+
+        public CompiledCatalog Catalog { get; }
+
+        /// <summary>The event whose triggers are judged; null for idle triggers.</summary>
+        public string? EventType { get; }
 
         /// <summary>The i-th candidate (skipping idle triggers not due in the window).</summary>
         public bool TryGet(int i, out CompiledTrigger trigger)
         {
-            if (_eventType is not null)
+            if (EventType is not null)
             {
-                var span = _catalog.ForEvent(_eventType);
-                trigger = i < span.Length ? span[i] : null!;
-                return i < span.Length;
+                var woken = Catalog.ForEvent(EventType);
+                trigger = i < woken.Length ? woken[i] : null!;
+                return i < woken.Length;
             }
-            var idle = _catalog.IdleTriggers;
+            var idle = Catalog.IdleTriggers;
             for (var seen = 0; seen < idle.Count; seen++)
             {
                 var due = _lastEvent.AddSeconds(idle[seen].IdleSeconds!.Value);

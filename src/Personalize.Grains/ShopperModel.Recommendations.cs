@@ -20,18 +20,12 @@ public sealed partial class ShopperModel
     {
         ArgumentNullException.ThrowIfNull(catalog);
         bool alsoBought = false, trending = false;
-        if (eventType is null)
-            foreach (var trigger in catalog.IdleTriggers) Note(trigger);
-        else
-            foreach (var trigger in catalog.ForEvent(eventType)) Note(trigger);
-        return (alsoBought, trending);
-
-        void Note(CompiledTrigger trigger)
+        foreach (var strategy in catalog.RecommendationStrategies(eventType))
         {
-            if (trigger.Definition.Action.Type != "recommendations") return;
-            alsoBought |= trigger.Definition.Action.Strategy == RecommendationStrategies.AlsoBought;
-            trending |= trigger.Definition.Action.Strategy == RecommendationStrategies.Trending;
+            alsoBought |= strategy == RecommendationStrategies.AlsoBought;
+            trending |= strategy == RecommendationStrategies.Trending;
         }
+        return (alsoBought, trending);
     }
 
     /// <summary>

@@ -21,6 +21,10 @@ public interface IFactSource
 
     bool BasketHasCategory(string categoryId);
 
-    /// <summary>Events in the shopper's click stream at or after <paramref name="since"/> that match <paramref name="filter"/>.</summary>
-    int CountEvents(ClickFilter filter, DateTimeOffset since);
+    /// <summary>
+    /// Events in the shopper's click stream within <see cref="ClickCount.Window"/> of <see cref="Now"/> that
+    /// match <see cref="ClickCount.Filter"/>. Many triggers of one event often ask the same question: a
+    /// source may answer it once per event, keyed by <see cref="ClickCount.Slot"/>.
+    /// </summary>
+    int CountEvents(ClickCount count);
 }

@@ -51,8 +51,14 @@ public sealed class FakeFacts : IFactSource
 
     public bool BasketHasCategory(string categoryId) => Contains(BasketCategories, categoryId);
 
-    public int CountEvents(ClickFilter filter, DateTimeOffset since)
+    /// <summary>How many times <see cref="CountEvents"/> was asked, to check what a catalog shares.</summary>
+    public int CountQuestions { get; private set; }
+
+    public int CountEvents(ClickCount count) => CountEvents(count.Filter, Now - count.Window);
+
+    private int CountEvents(ClickFilter filter, DateTimeOffset since)
     {
+        CountQuestions++;
         var count = 0;
         foreach (var click in Clicks)
         {

@@ -6,13 +6,16 @@ public sealed class CompiledTrigger
     private readonly ConditionNode[] _nodes;
     private readonly int _rootCount;
 
-    private CompiledTrigger(TriggerDefinition definition)
+    private CompiledTrigger(TriggerDefinition definition, ClickCountRegistry counts)
     {
         Definition = definition;
-        _nodes = ConditionCompiler.Compile(definition.Conditions, out _rootCount);
+        _nodes = ConditionCompiler.Compile(definition.Conditions, counts, out _rootCount);
     }
 
     public TriggerDefinition Definition { get; }
+
+    /// <summary>The count questions among its conditions.</summary>
+    internal IEnumerable<ClickCount> ClickCounts => _nodes.Where(n => n.Count is not null).Select(n => n.Count!);
 
     public string Id => Definition.Id;
 
@@ -28,8 +31,11 @@ public sealed class CompiledTrigger
     public static CompiledTrigger Compile(TriggerDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return new CompiledTrigger(definition);
+        return new CompiledTrigger(definition, new ClickCountRegistry());
     }
+
+    /// <summary>Compiles one trigger of a catalog, sharing its count questions with the others.</summary>
+    internal static CompiledTrigger Compile(TriggerDefinition definition, ClickCountRegistry counts) => new(definition, counts);
 
     /// <summary>Enabled, and inside [ActiveFrom, ActiveUntil).</summary>
     public bool IsActiveAt(DateTimeOffset now) =>

@@ -7,43 +7,65 @@ namespace Personalize.Triggers;
 /// Turns parsed conditions into a flat node array. Definitions are expected to come from
 /// <see cref="TriggerParser"/>; a hand-built invalid one is refused with an <see cref="ArgumentException"/>.
 /// </summary>
+/// <remarks>
+/// Siblings are laid out cheapest first (event and shopper facts, then basket look-ups, then click
+/// counts), so a trigger that fails usually fails before counting. Conditions have no side effects and
+/// all/any do not depend on order, so the answer is the same; only the work saved differs.
+/// </remarks>
 internal static class ConditionCompiler
 {
-    public static ConditionNode[] Compile(IReadOnlyList<Condition> conditions, out int rootCount)
+    public static ConditionNode[] Compile(IReadOnlyList<Condition> conditions, ClickCountRegistry counts, out int rootCount)
     {
         var nodes = new List<ConditionNode>();
         rootCount = conditions.Count;
-        AddRun(conditions, nodes);
+        AddRun(conditions, nodes, counts);
         return [.. nodes];
     }
 
     /// <summary>Reserves a contiguous run for the siblings first, so a group's children are adjacent.</summary>
-    private static int AddRun(IReadOnlyList<Condition> conditions, List<ConditionNode> nodes)
+    private static int AddRun(IReadOnlyList<Condition> conditions, List<ConditionNode> nodes, ClickCountRegistry counts)
     {
         var start = nodes.Count;
-        for (var i = 0; i < conditions.Count; i++)
+        var ordered = conditions.OrderBy(Cost).ToArray();
+        for (var i = 0; i < ordered.Length; i++)
         {
             nodes.Add(default);
         }
 
-        for (var i = 0; i < conditions.Count; i++)
+        for (var i = 0; i < ordered.Length; i++)
         {
-            var condition = conditions[i];
+            var condition = ordered[i];
             if (condition.Any is { Count: > 0 } any)
             {
-                var childStart = AddRun(any, nodes);
+                var childStart = AddRun(any, nodes, counts);
                 nodes[start + i] = new ConditionNode { Kind = NodeKind.AnyGroup, ChildStart = childStart, ChildCount = any.Count };
             }
             else
             {
-                nodes[start + i] = Leaf(condition);
+                nodes[start + i] = Leaf(condition, counts);
             }
         }
 
         return start;
     }
 
-    private static ConditionNode Leaf(Condition condition)
+    /// <summary>Rough relative cost: a fact read, a scan of the basket, a scan of the click stream; a group costs its dearest member.</summary>
+    private static int Cost(Condition condition)
+    {
+        if (condition.Any is { Count: > 0 } any)
+        {
+            return any.Max(Cost);
+        }
+
+        return condition.Fact switch
+        {
+            "count" => 2,
+            "basket.hasProduct" or "basket.hasCategory" => 1,
+            _ => 0,
+        };
+    }
+
+    private static ConditionNode Leaf(Condition condition, ClickCountRegistry counts)
     {
         if (condition.Fact is null || !TriggerVocabulary.Facts.TryGetValue(condition.Fact, out var fact))
         {
@@ -98,18 +120,11 @@ internal static class ConditionCompiler
                 Fact = fact,
                 Op = op,
                 Number = Number(value, condition),
-                Filter = Filter(condition),
-                Window = TimeSpan.FromSeconds(condition.WithinSeconds ?? throw Invalid(condition, "count needs withinSeconds")),
+                Count = counts.Get(
+                    condition.Where ?? throw Invalid(condition, "count needs where"),
+                    TimeSpan.FromSeconds(condition.WithinSeconds ?? throw Invalid(condition, "count needs withinSeconds"))),
             },
         };
-    }
-
-    private static ClickFilter Filter(Condition condition)
-    {
-        var where = condition.Where ?? throw Invalid(condition, "count needs where");
-        return where.Type is null && where.ProductId is null && where.CategoryId is null && where.Channel is null
-            ? ClickFilter.Any
-            : new ClickFilter(where.Type, where.ProductId, where.CategoryId, where.Channel);
     }
 
     private static IEnumerable<JsonElement> Items(JsonElement value, Condition condition) =>

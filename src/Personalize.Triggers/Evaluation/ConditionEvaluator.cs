@@ -93,7 +93,7 @@ internal static class ConditionEvaluator
             }
 
             case NodeKind.Count:
-                return Compare(facts.CountEvents(node.Filter!, facts.Now - node.Window), node.Op, node.Number);
+                return Compare(facts.CountEvents(node.Count!), node.Op, node.Number);
 
             case NodeKind.AnyGroup:
                 return AnyOf(nodes, node.ChildStart, node.ChildCount, facts);

@@ -58,9 +58,8 @@ internal readonly struct ConditionNode
     /// <summary>Basket in/notIn asks the basket about each id, so it needs a list, not a set.</summary>
     public string[]? Texts { get; init; }
 
-    public ClickFilter? Filter { get; init; }
-
-    public TimeSpan Window { get; init; }
+    /// <summary>The question a count condition asks, shared with every trigger compiled alongside that asks it too.</summary>
+    public ClickCount? Count { get; init; }
 
     public int ChildStart { get; init; }
 
