@@ -75,7 +75,7 @@ public sealed partial class ShopperGrain : IShopperIdentityGrain
         if (State.MergedIds.Count > ShopperLimits.MergedIds) State.MergedIds.RemoveAt(0);
 
         await WriteAsync();
-        // The model caches the seen event ids: rebuild it so the anonymous ids count as seen here too.
+        // A fresh model over the merged state, so nothing it held from before the merge lingers.
         _model = new ShopperModel(ShopperId, State, _options, stats);
         LogInformationAbsorbed(ShopperId, anonymousId, handover.Basket.Count, moved.Count);
         foreach (var nudge in moved) await PushToObserversAsync(nudge);
@@ -117,14 +117,14 @@ public sealed partial class ShopperGrain : IShopperIdentityGrain
         mine.Converted &= theirs.Converted;
     }
 
-    /// <summary>The newest <paramref name="cap"/> events, oldest first: both click rings merged in time order.</summary>
-    private static List<ShopperEvent> Newest(List<ShopperEvent> events, int cap)
+    /// <summary>The newest <paramref name="cap"/> clicks, oldest first: both click rings merged in time order.</summary>
+    private static List<Click> Newest(List<Click> clicks, int cap)
     {
-        var ordered = events.DistinctBy(e => e.Id).OrderBy(e => e.At ?? DateTimeOffset.MinValue).ToList();
+        var ordered = clicks.DistinctBy(c => c.Id).OrderBy(c => c.At).ToList();
         return ordered.Count <= cap ? ordered : ordered[^cap..];
     }
 
-    private static List<string> Union(List<string> mine, List<string> theirs, int cap)
+    private static List<T> Union<T>(List<T> mine, List<T> theirs, int cap)
     {
         var all = mine.Concat(theirs.Where(id => !mine.Contains(id))).ToList();
         return all.Count <= cap ? all : all[^cap..];

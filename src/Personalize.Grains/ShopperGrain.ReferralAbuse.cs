@@ -13,8 +13,9 @@ public sealed partial class ShopperGrain
 {
     // Velocity windows live in memory: they matter for an hour, and an activation idles out well after
     // the traffic that would fill them stops, so persisting them would cost a write per landing for nothing.
-    private readonly Queue<DateTimeOffset> _landingTimes = new();
-    private readonly Queue<DateTimeOffset> _unknownCodeTimes = new();
+    // Made on the first landing: most shoppers never land through a referral link.
+    private Queue<DateTimeOffset>? _landingTimes;
+    private Queue<DateTimeOffset>? _unknownCodeTimes;
     private ReferralAbuseOptions? _abuseLimits;
 
     private ReferralAbuseOptions AbuseLimits =>
@@ -29,6 +30,8 @@ public sealed partial class ShopperGrain
     /// </summary>
     private bool TryAdmitLanding(DateTimeOffset now)
     {
+        _landingTimes ??= new Queue<DateTimeOffset>();
+        _unknownCodeTimes ??= new Queue<DateTimeOffset>();
         Prune(_landingTimes, now);
         Prune(_unknownCodeTimes, now);
         if (_landingTimes.Count >= AbuseLimits.MaxLandingsPerShopperPerHour
@@ -38,7 +41,7 @@ public sealed partial class ShopperGrain
         return true;
     }
 
-    private void RememberUnknownCode(DateTimeOffset now) => _unknownCodeTimes.Enqueue(now);
+    private void RememberUnknownCode(DateTimeOffset now) => (_unknownCodeTimes ??= new Queue<DateTimeOffset>()).Enqueue(now);
 
     private static void Prune(Queue<DateTimeOffset> times, DateTimeOffset now)
     {

@@ -23,7 +23,8 @@ public sealed partial class ShopperGrain(
     /// <summary>Gateways renew every 30 s; a gateway that died stops receiving after two minutes.</summary>
     public static readonly TimeSpan SubscriptionExpiry = TimeSpan.FromMinutes(2);
 
-    private readonly ObserverManager<IShopperObserver> _observers = new(SubscriptionExpiry, logger);
+    /// <summary>Made on the first subscription: most activations never have a connection on any gateway.</summary>
+    private ObserverManager<IShopperObserver>? _observers;
     private readonly NudgeOptions _options = nudgeOptions.Value;
     private ShopperModel _model = null!;
     private ShopperState State => store.State;
@@ -85,16 +86,17 @@ public sealed partial class ShopperGrain(
     public Task<Subscription> SubscribeAsync(IShopperObserver observer)
     {
         if (State.MergedInto is { } customer) return Customer(customer).SubscribeAsync(observer);
+        _observers ??= new ObserverManager<IShopperObserver>(SubscriptionExpiry, logger);
         var isNew = !_observers.Observers.ContainsKey(observer);
         _observers.Subscribe(observer, observer);
         _model.PruneOutbox(time.GetUtcNow());
-        return Task.FromResult(new Subscription(isNew, [.. State.Outbox]));
+        return Task.FromResult(new Subscription(isNew, [.. State.PendingOutbox]));
     }
 
     public Task UnsubscribeAsync(IShopperObserver observer)
     {
         if (State.MergedInto is { } customer) return Customer(customer).UnsubscribeAsync(observer);
-        _observers.Unsubscribe(observer);
+        _observers?.Unsubscribe(observer);
         return Task.CompletedTask;
     }
 
@@ -134,33 +136,40 @@ public sealed partial class ShopperGrain(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing shopper {ShopperId} failed; the change is refused and the activation dropped")]
     private partial void LogWarningWriteFailed(Exception ex, string shopperId);
 
-    /// <summary>Click-only changes wait for a timer (or deactivation) so browsing costs few writes.</summary>
+    /// <summary>
+    /// Click-only changes wait for a timer (or deactivation) so browsing costs few writes. The timer fires
+    /// once and is disposed: an idle grain keeps no timer (memory, and no ticks for nothing), and the
+    /// next click-only change starts a new one.
+    /// </summary>
     private void ScheduleLazyWrite()
     {
         _dirty = true;
         _flushTimer ??= this.RegisterGrainTimer(static async (grain, _) =>
         {
+            var timer = grain._flushTimer;
+            grain._flushTimer = null;
+            timer?.Dispose();
             if (grain._dirty) await grain.WriteAsync();
-        }, this, new GrainTimerCreationOptions(_options.ClickFlushDelay, _options.ClickFlushDelay) { KeepAlive = false });
+        }, this, new GrainTimerCreationOptions(_options.ClickFlushDelay, Timeout.InfiniteTimeSpan) { KeepAlive = false });
     }
 
     private Task PushToObserversAsync(Nudge nudge)
     {
         var shopperId = ShopperId;
-        return _observers.Count == 0 ? Task.CompletedTask : _observers.Notify(o => o.PushAsync(shopperId, nudge));
+        return _observers is not { Count: > 0 } observers ? Task.CompletedTask : observers.Notify(o => o.PushAsync(shopperId, nudge));
     }
 
     private ShopperView BuildView()
     {
         var recent = new List<ShopperEvent>(Math.Min(State.Clicks.Count, ShopperLimits.RecentEventsInView));
         for (var i = State.Clicks.Count - 1; i >= 0 && recent.Count < ShopperLimits.RecentEventsInView; i--)
-            recent.Add(State.Clicks[i]);
+            recent.Add(State.Clicks[i].ToEvent());
         return new ShopperView
         {
             ShopperId = ShopperId,
             Basket = Basket.View(State.Basket),
             RecentEvents = recent,
-            PendingNudges = [.. State.Outbox],
+            PendingNudges = [.. State.PendingOutbox],
             Orders = State.Orders,
             LifetimeValue = State.LifetimeValue,
             NpsScore = State.NpsScore,

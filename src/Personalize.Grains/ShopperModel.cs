@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Personalize.Grains;
 
 /// <summary>
@@ -8,7 +10,6 @@ namespace Personalize.Grains;
 /// </summary>
 public sealed partial class ShopperModel
 {
-    private readonly HashSet<string> _seen;
     private readonly NudgeOptions _options;
     private readonly ITriggerStatsSink _stats;
     private readonly bool _applyHoldout;
@@ -23,7 +24,6 @@ public sealed partial class ShopperModel
         _options = options;
         _stats = stats;
         _applyHoldout = applyHoldout;
-        _seen = new HashSet<string>(state.SeenEventIds, StringComparer.Ordinal);
     }
 
     public string ShopperId { get; }
@@ -34,9 +34,11 @@ public sealed partial class ShopperModel
     public ShopperEvent? Accept(ShopperEvent shopperEvent, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(shopperEvent);
-        if (_seen.Contains(shopperEvent.Id)) return null;
+        var idHash = EventIdHash.Of(shopperEvent.Id);
+        // A linear search over at most 256 longs (vectorized) costs less than a hash set kept per shopper.
+        if (CollectionsMarshal.AsSpan(State.SeenEventIds).Contains(idHash)) return null;
         var e = shopperEvent.At is null ? shopperEvent with { At = now } : shopperEvent;
-        RememberEventId(e.Id);
+        RememberEventId(idHash);
         State.FirstSeen ??= now;
         // Nudge reports and consent come from the storefront, not the shopper: counting them as activity
         // would let an idle push's own nudge_shown start a new idle spell and fire it again.
@@ -48,6 +50,7 @@ public sealed partial class ShopperModel
     public bool Apply(ShopperEvent e, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(e);
+        e = ShareIds(e);
         switch (e.Type)
         {
             case EventTypes.Consent:
@@ -77,7 +80,7 @@ public sealed partial class ShopperModel
                 return true;
             case EventTypes.NudgeShown or EventTypes.NudgeClicked or EventTypes.NudgeDismissed:
                 // Losing this on a crash only means the push is shown again: delivery is at least once.
-                State.Outbox.RemoveAll(n => n.Id == e.NudgeId);
+                if (State.PendingOutbox.Count > 0) State.Outbox.RemoveAll(n => n.Id == e.NudgeId);
                 CountReport(e);
                 RecordClick(e);
                 return false;
@@ -87,7 +90,10 @@ public sealed partial class ShopperModel
         }
     }
 
-    public void PruneOutbox(DateTimeOffset now) => State.Outbox.RemoveAll(n => n.ExpiresAt <= now);
+    public void PruneOutbox(DateTimeOffset now)
+    {
+        if (State.PendingOutbox.Count > 0) State.Outbox.RemoveAll(n => n.ExpiresAt <= now);
+    }
 
     private static bool IsReport(string type) =>
         type is EventTypes.NudgeShown or EventTypes.NudgeClicked or EventTypes.NudgeDismissed or EventTypes.Consent;
@@ -95,19 +101,37 @@ public sealed partial class ShopperModel
     private void RecordClick(ShopperEvent e)
     {
         if (State.ConsentWithdrawn) return;
-        AddBounded(State.Clicks, e, ShopperLimits.ClickRing);
+        AddBounded(State.Clicks, Click.From(e), ShopperLimits.ClickRing);
     }
 
-    private void RememberEventId(string id)
+    /// <summary>
+    /// A product or category id parsed from JSON is a new string each time; a shopper who views a product,
+    /// then adds it to the basket, would keep two equal copies. The newest clicks' copy is used instead.
+    /// </summary>
+    private ShopperEvent ShareIds(ShopperEvent e)
     {
-        _seen.Add(id);
-        State.SeenEventIds.Add(id);
-        if (State.SeenEventIds.Count > ShopperLimits.SeenEventIds)
-        {
-            _seen.Remove(State.SeenEventIds[0]);
-            State.SeenEventIds.RemoveAt(0);
-        }
+        var product = Known(e.ProductId, category: false);
+        var category = Known(e.CategoryId, category: true);
+        return ReferenceEquals(product, e.ProductId) && ReferenceEquals(category, e.CategoryId)
+            ? e
+            : e with { ProductId = product, CategoryId = category };
     }
+
+    private string? Known(string? id, bool category)
+    {
+        if (id is null) return null;
+        var clicks = State.Clicks;
+        for (var i = clicks.Count - 1; i >= 0 && i >= clicks.Count - ShareIdsLookBack; i--)
+        {
+            var known = category ? clicks[i].CategoryId : clicks[i].ProductId;
+            if (known is not null && string.Equals(known, id, StringComparison.Ordinal)) return known;
+        }
+        return id;
+    }
+
+    private const int ShareIdsLookBack = 16;
+
+    private void RememberEventId(ulong idHash) => AddBounded(State.SeenEventIds, idHash, ShopperLimits.SeenEventIds);
 
     private static void AddBounded<T>(List<T> list, T item, int cap)
     {
