@@ -49,6 +49,7 @@ public static class GatewayExtensions
                             context.Token = token[0];
                         return Task.CompletedTask;
                     },
+                    OnTokenValidated = ShopperTokens.KeepSubjectOnly,
                 };
             });
         builder.Services.AddAuthorizationBuilder()

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using System.Security.Claims;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -27,6 +28,22 @@ public sealed class ShopperTokens(AuthSettings settings, TimeProvider time)
         ClockSkew = TimeSpan.FromSeconds(30),
         NameClaimType = SubjectClaim,
     };
+
+    /// <summary>
+    /// A hub connection keeps its user for as long as it is open; everything the gateway reads of a
+    /// shopper token is <c>sub</c>. The validated principal is replaced by one holding that claim alone,
+    /// instead of the parsed token with all its claims (about 2 KB per idle connection, issue 6).
+    /// </summary>
+    public static Task KeepSubjectOnly(TokenValidatedContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Principal?.FindFirst(SubjectClaim) is { } subject)
+        {
+            var identity = new ClaimsIdentity([new Claim(SubjectClaim, subject.Value)], context.Scheme.Name, SubjectClaim, roleType: null);
+            context.Principal = new ClaimsPrincipal(identity);
+        }
+        return Task.CompletedTask;
+    }
 
     public (string Token, DateTimeOffset ExpiresAt) Mint(string shopperId, int ttlSeconds)
     {

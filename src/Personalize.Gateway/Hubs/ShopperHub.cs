@@ -48,7 +48,9 @@ public sealed class ShopperHub(IGrainFactory grains, ShopperConnections connecti
 
     public override async Task OnConnectedAsync()
     {
-        Context.Items[ResolvedShopperKey] = await grains.GetGrain<IShopperIdentityGrain>(TokenShopperId).ResolveAsync();
+        // Kept only when it differs from the token's: the items dictionary costs every idle connection ~400 bytes.
+        var resolved = await grains.GetGrain<IShopperIdentityGrain>(TokenShopperId).ResolveAsync();
+        if (resolved != TokenShopperId) Context.Items[ResolvedShopperKey] = resolved;
         await Groups.AddToGroupAsync(Context.ConnectionId, ShopperConnections.Group(ShopperId));
         metrics.Connections.Add(1);
         await connections.ConnectedAsync(ShopperId, Context.ConnectionId);
