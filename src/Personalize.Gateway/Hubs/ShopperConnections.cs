@@ -79,12 +79,33 @@ public sealed partial class ShopperConnections(
         }
     }
 
-    public async Task PushAsync(string shopperId, Nudge nudge)
+    /// <summary>
+    /// Orleans hands an observer its calls one at a time and waits for each to finish. This observer
+    /// serves every shopper connected here, so a SignalR send awaited in here would queue all of the
+    /// gateway's pushes behind each connection's socket write: under load that queue was most of the
+    /// event→push time (loadtests/README.md). The send is started and left to finish on its own; the call
+    /// is one-way, so nothing waited for its outcome before either.
+    /// </summary>
+    public Task PushAsync(string shopperId, Nudge nudge)
     {
-        await hub.Clients.Group(Group(shopperId)).SendAsync(nudge.Kind, nudge);
-        stats.Count(nudge.TriggerId, TriggerCounter.Delivered);
-        metrics.PushesSent.Add(1, new KeyValuePair<string, object?>(PersonalizeMetrics.KindTag, nudge.Kind));
-        metrics.PushLatency.Record(Math.Max(0, (time.GetUtcNow() - nudge.CreatedAt).TotalMilliseconds));
+        _ = SendPushAsync(shopperId, nudge);
+        return Task.CompletedTask;
+    }
+
+    private async Task SendPushAsync(string shopperId, Nudge nudge)
+    {
+        try
+        {
+            await hub.Clients.Group(Group(shopperId)).SendAsync(nudge.Kind, nudge);
+            stats.Count(nudge.TriggerId, TriggerCounter.Delivered);
+            metrics.PushesSent.Add(1, new KeyValuePair<string, object?>(PersonalizeMetrics.KindTag, nudge.Kind));
+            metrics.PushLatency.Record(Math.Max(0, (time.GetUtcNow() - nudge.CreatedAt).TotalMilliseconds));
+        }
+        catch (Exception ex)
+        {
+            // The push stays in the grain's outbox and is replayed when the shopper's next connection opens.
+            LogWarningPushFailed(ex, shopperId);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -123,6 +144,9 @@ public sealed partial class ShopperConnections(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending a push to shopper {ShopperId} failed")]
+    private partial void LogWarningPushFailed(Exception ex, string shopperId);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Unsubscribing from shopper {ShopperId} failed")]
     private partial void LogDebugUnsubscribeFailed(Exception ex, string shopperId);
