@@ -18,40 +18,59 @@ internal sealed class ClickTally
     // A circular buffer: the ring's click i is at (_start + i) % capacity, for the first _known clicks.
     private Click?[] _clicks = [];
     private ulong[] _masks = [];
+    private long[] _ticks = []; // each click's time, so the pass reads arrays instead of chasing a hundred objects
     private int _start;
     private int _known;
+
+    // Scratch for one tally, kept to avoid allocating per event.
+    private int[] _hits = [];
 
     /// <summary>Sets <paramref name="values"/>[slot] for every question of <paramref name="plan"/> (a plan of <paramref name="catalog"/>).</summary>
     public void Count(CompiledCatalog catalog, ClickCountPlan plan, List<Click> ring, DateTimeOffset now, int[] values)
     {
-        foreach (var count in plan.Counts)
-            values[count.Slot] = 0;
-        if (plan.Counts.IsEmpty) return;
+        var counts = plan.Counts;
+        if (counts.IsEmpty) return;
         Refresh(catalog, ring);
+
+        // hits[filter * levels + level]: clicks matching the filter while windows[level] was the narrowest
+        // still open. A question stops at the first click, newest first, older than its window (as a scan
+        // that breaks there would), so a window closes for good once the oldest time seen falls outside it.
+        var windows = plan.Windows;
+        var levels = windows.Length;
+        var size = catalog.ClickFilters.Count * levels;
+        if (_hits.Length < size) _hits = new int[size];
+        Array.Clear(_hits, 0, size);
 
         var asked = plan.FilterMask;
         var nowTicks = now.UtcTicks;
-        var oldest = nowTicks - plan.LongestWindow.Ticks;
-        // A question stops at the first click, newest first, older than its window (as a scan that breaks
-        // there would): so a click counts while the oldest time seen so far is inside the window.
+        var open = 0;
         var oldestSeen = long.MaxValue;
-        for (var i = ring.Count - 1; i >= 0; i--)
+        for (var i = _known - 1; i >= 0; i--)
         {
-            var at = ring[i].At.UtcTicks;
+            var position = Position(i);
+            var at = _ticks[position];
             if (at < oldestSeen)
             {
                 oldestSeen = at;
-                if (at < oldest) break;
+                while (open < levels && at < nowTicks - windows[open].Ticks) open++;
+                if (open == levels) break;
             }
-            var row = Position(i) * _words;
+            var row = position * _words;
             for (var w = 0; w < asked.Length; w++)
             {
                 for (var bits = _masks[row + w] & asked[w]; bits != 0; bits &= bits - 1)
-                {
-                    foreach (var count in plan.CountsOf((w << 6) + BitOperations.TrailingZeroCount(bits)))
-                        if (oldestSeen >= nowTicks - count.Window.Ticks) values[count.Slot]++;
-                }
+                    _hits[((w << 6) + BitOperations.TrailingZeroCount(bits)) * levels + open]++;
             }
+        }
+
+        var countLevels = plan.Levels;
+        for (var c = 0; c < counts.Length; c++)
+        {
+            var first = counts[c].FilterIndex * levels;
+            var total = 0;
+            for (var level = 0; level <= countLevels[c]; level++)
+                total += _hits[first + level];
+            values[counts[c].Slot] = total;
         }
     }
 
@@ -65,6 +84,7 @@ internal sealed class ClickTally
             _words = ClickCountPlan.MaskWords(catalog.ClickFilters.Count);
             _clicks = new Click?[Math.Max(n, ShopperLimits.ClickRing)];
             _masks = new ulong[_clicks.Length * _words];
+            _ticks = new long[_clicks.Length];
             _start = _known = 0;
         }
 
@@ -80,6 +100,7 @@ internal sealed class ClickTally
             var click = ring[i];
             if (i < _known && ReferenceEquals(_clicks[at], click)) continue;
             _clicks[at] = click;
+            _ticks[at] = click.At.UtcTicks;
             Match(catalog.ClickFilters, click, _masks.AsSpan(at * _words, _words));
         }
         for (var i = n; i < _known; i++)

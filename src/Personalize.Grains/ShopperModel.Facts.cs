@@ -5,7 +5,7 @@ namespace Personalize.Grains;
 /// <summary>
 /// The facts a trigger condition can read, answered from the shopper's state without allocating. One event
 /// wakes up to hundreds of triggers asking much the same things, so within one judgement each numeric fact
-/// is worked out once, and every count question of the woken triggers is answered by one pass over the
+/// is worked out once, each distinct condition is evaluated once (<see cref="ConditionMemo"/>), and every count question of the woken triggers is answered by one pass over the
 /// click ring (<see cref="ClickTally"/>) the first time one is asked.
 /// </summary>
 public sealed partial class ShopperModel
@@ -25,6 +25,7 @@ public sealed partial class ShopperModel
     private ClickCount?[] _countKeys = [];
     private int[] _countValues = [];
     private readonly ClickTally _tally = new();
+    private readonly ConditionMemo _conditions = new();
 
     /// <summary>
     /// Starts judging <paramref name="eventType"/> (idle triggers when null) at <paramref name="now"/>:
@@ -38,6 +39,7 @@ public sealed partial class ShopperModel
         _judgement++;
         _tallied = false;
         _numbersKnown = 0;
+        _conditions.Begin(catalog);
         var slots = catalog.ClickCounts.Count;
         if (_countKeys.Length < slots)
         {

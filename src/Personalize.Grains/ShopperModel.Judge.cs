@@ -127,7 +127,7 @@ public sealed partial class ShopperModel
     /// look-up the limits need.
     /// </remarks>
     private bool Qualifies(CompiledTrigger trigger, DateTimeOffset now) =>
-        trigger.IsActiveAt(now) && trigger.Evaluate(new Facts(this)) && PassesLimits(trigger.Definition, now);
+        trigger.IsActiveAt(now) && trigger.Evaluate(new Facts(this), _conditions) && PassesLimits(trigger.Definition, now);
 
     private bool PassesLimits(TriggerDefinition trigger, DateTimeOffset now)
     {

@@ -23,12 +23,14 @@ public sealed class CompiledCatalog
     private readonly FrozenDictionary<string, ClickCountPlan> _plansByEvent;
     private readonly ClickCountPlan _idlePlan;
 
-    private CompiledCatalog(long version, CompiledTrigger[] all, ClickCount[] clickCounts, ClickFilter[] clickFilters)
+    private CompiledCatalog(long version, CompiledTrigger[] all, SharedConditions shared)
     {
         Version = version;
         _all = all;
-        _clickCounts = clickCounts;
-        _clickFilters = clickFilters;
+        Shared = shared;
+        _clickCounts = [.. shared.All];
+        _clickFilters = [.. shared.Filters];
+        var clickFilters = _clickFilters;
         _idle = [.. all.Where(t => t.IdleSeconds is not null)];
         _idleStrategies = Strategies(_idle);
         _idlePlan = new ClickCountPlan(_idle.SelectMany(t => t.ClickCounts), clickFilters.Length);
@@ -42,9 +44,12 @@ public sealed class CompiledCatalog
         _byId = all.ToFrozenDictionary(t => t.Id, StringComparer.Ordinal);
     }
 
-    public static CompiledCatalog Empty { get; } = new(0, [], [], []);
+    public static CompiledCatalog Empty { get; } = new(0, [], new SharedConditions());
 
     public long Version { get; }
+
+    /// <summary>What its triggers' conditions have in common (memo slots, count questions).</summary>
+    internal SharedConditions Shared { get; }
 
     /// <summary>Every trigger that is not paused, in firing order.</summary>
     public IReadOnlyList<CompiledTrigger> All => _all;
@@ -68,8 +73,8 @@ public sealed class CompiledCatalog
     public static CompiledCatalog Compile(long version, IEnumerable<(TriggerDefinition Definition, bool Paused)> triggers)
     {
         ArgumentNullException.ThrowIfNull(triggers);
-        var counts = new ClickCountRegistry();
-        var compiled = triggers.Where(t => !t.Paused).Select(t => CompiledTrigger.Compile(t.Definition, counts)).ToArray();
+        var shared = new SharedConditions();
+        var compiled = triggers.Where(t => !t.Paused).Select(t => CompiledTrigger.Compile(t.Definition, shared)).ToArray();
         var duplicate = compiled.GroupBy(t => t.Id, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
         {
@@ -77,7 +82,7 @@ public sealed class CompiledCatalog
         }
 
         Array.Sort(compiled, FiringOrder);
-        return new CompiledCatalog(version, compiled, [.. counts.All], [.. counts.Filters]);
+        return new CompiledCatalog(version, compiled, shared);
     }
 
     /// <summary>Triggers woken by <paramref name="eventType"/>, in firing order; empty for an unknown type.</summary>

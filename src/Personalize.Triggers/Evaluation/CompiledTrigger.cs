@@ -5,11 +5,21 @@ public sealed class CompiledTrigger
 {
     private readonly ConditionNode[] _nodes;
     private readonly int _rootCount;
+    private readonly SharedConditions _shared;
 
-    private CompiledTrigger(TriggerDefinition definition, ClickCountRegistry counts)
+    // Copied out of the definition: every woken trigger is asked, every event.
+    private readonly bool _enabled;
+    private readonly long _activeFromTicks;
+    private readonly long _activeUntilTicks;
+
+    private CompiledTrigger(TriggerDefinition definition, SharedConditions shared)
     {
         Definition = definition;
-        _nodes = ConditionCompiler.Compile(definition.Conditions, counts, out _rootCount);
+        _shared = shared;
+        _enabled = definition.Enabled;
+        _activeFromTicks = definition.ActiveFrom?.UtcTicks ?? long.MinValue;
+        _activeUntilTicks = definition.ActiveUntil?.UtcTicks ?? long.MaxValue;
+        _nodes = ConditionCompiler.Compile(definition.Conditions, shared, out _rootCount);
     }
 
     public TriggerDefinition Definition { get; }
@@ -31,20 +41,25 @@ public sealed class CompiledTrigger
     public static CompiledTrigger Compile(TriggerDefinition definition)
     {
         ArgumentNullException.ThrowIfNull(definition);
-        return new CompiledTrigger(definition, new ClickCountRegistry());
+        return new CompiledTrigger(definition, new SharedConditions());
     }
 
     /// <summary>Compiles one trigger of a catalog, sharing its count questions with the others.</summary>
-    internal static CompiledTrigger Compile(TriggerDefinition definition, ClickCountRegistry counts) => new(definition, counts);
+    internal static CompiledTrigger Compile(TriggerDefinition definition, SharedConditions shared) => new(definition, shared);
 
     /// <summary>Enabled, and inside [ActiveFrom, ActiveUntil).</summary>
     public bool IsActiveAt(DateTimeOffset now) =>
-        Definition.Enabled
-        && (Definition.ActiveFrom is not { } from || now >= from)
-        && (Definition.ActiveUntil is not { } until || now < until);
+        _enabled && now.UtcTicks >= _activeFromTicks && now.UtcTicks < _activeUntilTicks;
 
     /// <summary>True when every condition holds. Allocates nothing, given a source that allocates nothing.</summary>
     public bool Evaluate<TFacts>(TFacts facts)
+        where TFacts : IFactSource => Evaluate(facts, memo: null);
+
+    /// <summary>
+    /// True when every condition holds, reusing (and storing) the answers of conditions this judgement
+    /// already evaluated for other triggers of the same catalog. A memo begun for another catalog is ignored.
+    /// </summary>
+    public bool Evaluate<TFacts>(TFacts facts, ConditionMemo? memo)
         where TFacts : IFactSource
     {
         if (facts is null)
@@ -52,7 +67,7 @@ public sealed class CompiledTrigger
             throw new ArgumentNullException(nameof(facts));
         }
 
-        return ConditionEvaluator.All(_nodes, 0, _rootCount, facts);
+        return ConditionEvaluator.All(_nodes, 0, _rootCount, facts, memo is not null && memo.Covers(_shared) ? memo : null);
     }
 
     public override string ToString() => $"{Id} (priority {Priority})";

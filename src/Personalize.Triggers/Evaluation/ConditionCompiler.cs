@@ -14,16 +14,16 @@ namespace Personalize.Triggers;
 /// </remarks>
 internal static class ConditionCompiler
 {
-    public static ConditionNode[] Compile(IReadOnlyList<Condition> conditions, ClickCountRegistry counts, out int rootCount)
+    public static ConditionNode[] Compile(IReadOnlyList<Condition> conditions, SharedConditions shared, out int rootCount)
     {
         var nodes = new List<ConditionNode>();
         rootCount = conditions.Count;
-        AddRun(conditions, nodes, counts);
+        AddRun(conditions, nodes, shared);
         return [.. nodes];
     }
 
     /// <summary>Reserves a contiguous run for the siblings first, so a group's children are adjacent.</summary>
-    private static int AddRun(IReadOnlyList<Condition> conditions, List<ConditionNode> nodes, ClickCountRegistry counts)
+    private static int AddRun(IReadOnlyList<Condition> conditions, List<ConditionNode> nodes, SharedConditions shared)
     {
         var start = nodes.Count;
         var ordered = conditions.OrderBy(Cost).ToArray();
@@ -37,12 +37,12 @@ internal static class ConditionCompiler
             var condition = ordered[i];
             if (condition.Any is { Count: > 0 } any)
             {
-                var childStart = AddRun(any, nodes, counts);
+                var childStart = AddRun(any, nodes, shared);
                 nodes[start + i] = new ConditionNode { Kind = NodeKind.AnyGroup, ChildStart = childStart, ChildCount = any.Count };
             }
             else
             {
-                nodes[start + i] = Leaf(condition, counts);
+                nodes[start + i] = Leaf(condition, shared) with { Slot = shared.LeafSlot(condition) };
             }
         }
 
@@ -65,7 +65,7 @@ internal static class ConditionCompiler
         };
     }
 
-    private static ConditionNode Leaf(Condition condition, ClickCountRegistry counts)
+    private static ConditionNode Leaf(Condition condition, SharedConditions shared)
     {
         if (condition.Fact is null || !TriggerVocabulary.Facts.TryGetValue(condition.Fact, out var fact))
         {
@@ -120,7 +120,7 @@ internal static class ConditionCompiler
                 Fact = fact,
                 Op = op,
                 Number = Number(value, condition),
-                Count = counts.Get(
+                Count = shared.Count(
                     condition.Where ?? throw Invalid(condition, "count needs where"),
                     TimeSpan.FromSeconds(condition.WithinSeconds ?? throw Invalid(condition, "count needs withinSeconds"))),
             },

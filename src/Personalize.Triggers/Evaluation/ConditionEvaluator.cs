@@ -6,12 +6,12 @@ namespace Personalize.Triggers;
 /// </summary>
 internal static class ConditionEvaluator
 {
-    public static bool All<TFacts>(ConditionNode[] nodes, int start, int count, TFacts facts)
+    public static bool All<TFacts>(ConditionNode[] nodes, int start, int count, TFacts facts, ConditionMemo? memo)
         where TFacts : IFactSource
     {
         for (var i = start; i < start + count; i++)
         {
-            if (!Holds(nodes, in nodes[i], facts))
+            if (!Check(nodes, in nodes[i], facts, memo))
             {
                 return false;
             }
@@ -20,12 +20,12 @@ internal static class ConditionEvaluator
         return true;
     }
 
-    private static bool AnyOf<TFacts>(ConditionNode[] nodes, int start, int count, TFacts facts)
+    private static bool AnyOf<TFacts>(ConditionNode[] nodes, int start, int count, TFacts facts, ConditionMemo? memo)
         where TFacts : IFactSource
     {
         for (var i = start; i < start + count; i++)
         {
-            if (Holds(nodes, in nodes[i], facts))
+            if (Check(nodes, in nodes[i], facts, memo))
             {
                 return true;
             }
@@ -34,7 +34,30 @@ internal static class ConditionEvaluator
         return false;
     }
 
-    private static bool Holds<TFacts>(ConditionNode[] nodes, in ConditionNode node, TFacts facts)
+    /// <summary>A group is walked (its members are memoised one by one); a leaf is answered from the memo when it can be.</summary>
+    private static bool Check<TFacts>(ConditionNode[] nodes, in ConditionNode node, TFacts facts, ConditionMemo? memo)
+        where TFacts : IFactSource
+    {
+        if (node.Kind == NodeKind.AnyGroup)
+        {
+            return AnyOf(nodes, node.ChildStart, node.ChildCount, facts, memo);
+        }
+
+        if (memo is null)
+        {
+            return Holds(in node, facts);
+        }
+
+        if (!memo.TryGet(node.Slot, out var holds))
+        {
+            holds = Holds(in node, facts);
+            memo.Set(node.Slot, holds);
+        }
+
+        return holds;
+    }
+
+    private static bool Holds<TFacts>(in ConditionNode node, TFacts facts)
         where TFacts : IFactSource
     {
         switch (node.Kind)
@@ -94,9 +117,6 @@ internal static class ConditionEvaluator
 
             case NodeKind.Count:
                 return Compare(facts.CountEvents(node.Count!), node.Op, node.Number);
-
-            case NodeKind.AnyGroup:
-                return AnyOf(nodes, node.ChildStart, node.ChildCount, facts);
 
             default:
                 return false;

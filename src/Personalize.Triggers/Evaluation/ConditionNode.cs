@@ -61,6 +61,9 @@ internal readonly struct ConditionNode
     /// <summary>The question a count condition asks, shared with every trigger compiled alongside that asks it too.</summary>
     public ClickCount? Count { get; init; }
 
+    /// <summary>A leaf's <see cref="ConditionMemo"/> slot, shared with equal leaves of the same catalog.</summary>
+    public int Slot { get; init; }
+
     public int ChildStart { get; init; }
 
     public int ChildCount { get; init; }

@@ -1,11 +1,13 @@
 namespace Personalize.Triggers;
 
 /// <summary>
-/// Hands out one <see cref="ClickCount"/> per distinct (where, window) among the triggers compiled together,
-/// and one <see cref="ClickFilter"/> per distinct where, so equal questions are answered once per event.
+/// What the triggers compiled together have in common: one slot per distinct leaf condition (so a
+/// <see cref="ConditionMemo"/> evaluates each once per judgement), one <see cref="ClickCount"/> per distinct
+/// (where, window) and one <see cref="ClickFilter"/> per distinct where, so a host counts each once.
 /// </summary>
-internal sealed class ClickCountRegistry
+internal sealed class SharedConditions
 {
+    private readonly Dictionary<Condition, int> _leaves = [];
     private readonly Dictionary<ClickWhere, int> _filterIndex = [];
     private readonly List<ClickFilter> _filters = [];
     private readonly Dictionary<(int Filter, TimeSpan Window), ClickCount> _counts = [];
@@ -17,7 +19,21 @@ internal sealed class ClickCountRegistry
     /// <summary>Indexed by <see cref="ClickCount.FilterIndex"/>.</summary>
     public IReadOnlyList<ClickFilter> Filters => _filters;
 
-    public ClickCount Get(ClickWhere where, TimeSpan window)
+    /// <summary>How many distinct leaves were seen: the size of a <see cref="ConditionMemo"/> for them.</summary>
+    public int LeafCount => _leaves.Count;
+
+    /// <summary>The memo slot of a leaf condition; structurally equal leaves share one.</summary>
+    public int LeafSlot(Condition leaf)
+    {
+        if (!_leaves.TryGetValue(leaf, out var slot))
+        {
+            _leaves[leaf] = slot = _leaves.Count;
+        }
+
+        return slot;
+    }
+
+    public ClickCount Count(ClickWhere where, TimeSpan window)
     {
         if (!_filterIndex.TryGetValue(where, out var index))
         {
