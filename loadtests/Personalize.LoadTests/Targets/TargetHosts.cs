@@ -62,6 +62,10 @@ public sealed class TargetHosts(string reportDir, bool buildGateway, Action<stri
             $"--Personalize:Auth:StorefrontApiKeys:0={storefrontKey}",
             $"--Personalize:Auth:ShopperTokenSigningKey={RandomKey(48)}",
             "--Personalize:Nudges:MaxPerShopperPerHour=1000000",
+            // One storefront key mints every shopper's token and seeds the storm: thousands of requests a
+            // second from one key is the load test, not abuse.
+            "--Personalize:Limits:RequestsPerSecondPerKey=100000",
+            "--Personalize:Limits:RequestBurstPerKey=100000",
             // The demo seeds triggers of its own; a measured run must push only on its own trigger.
             "--Personalize:Demo:Enabled=false",
             "--Logging:LogLevel:Default=Warning",
