@@ -5,24 +5,46 @@ namespace Personalize.Grains;
 /// category, channel, time) and what <c>recentEvents</c> shows, without the rest of a
 /// <see cref="ShopperEvent"/>. Order lines, device and network are not kept here (the basket, orders
 /// and referral abuse rules keep what they need), and the rarer fields live in a <see cref="ClickDetail"/>
-/// only when present, so a page or product view costs one small object. Type and channel are the
-/// shared constant strings, not a copy per event.
+/// only when present. Type and channel are a byte each (both are validated names of the contract),
+/// the time is UTC ticks, and a GUID-shaped id is 16 bytes instead of a string: a product view costs
+/// one 104-byte object. The properties give everything back as the event had it (times in UTC).
 /// </summary>
 [GenerateSerializer, Alias("Personalize.Click")]
 public sealed class Click
 {
-    [Id(0)] public string Type { get; init; } = "";
-    [Id(1)] public DateTimeOffset At { get; init; }
-    /// <summary>As sent (null when the event named none: web).</summary>
-    [Id(2)] public string? Channel { get; init; }
+    [Id(0)] private byte _type;
+    [Id(1)] private long _atTicks;
+    [Id(2)] private byte _channel;
     [Id(3)] public string? ProductId { get; init; }
     [Id(4)] public string? CategoryId { get; init; }
-    /// <summary>The event id as sent; kept as 16 bytes when it is a GUID (what the SDKs make).</summary>
-    public string Id { get => _id.ToString(); init => _id = CompactId.From(value); }
     [Id(6)] public decimal? Price { get; init; }
     [Id(7)] public int? Quantity { get; init; }
     [Id(8)] public ClickDetail? Detail { get; init; }
-    [Id(9)] private CompactId _id;
+    [Id(9)] private Guid _idGuid;
+    [Id(10)] private byte _idForm;
+    [Id(11)] private string? _idText;
+
+    public string Type { get => SharedNames.Name(_type) ?? ""; init => _type = SharedNames.Index(value); }
+
+    public DateTimeOffset At { get => new(_atTicks, TimeSpan.Zero); init => _atTicks = value.UtcTicks; }
+
+    /// <summary>As sent (null when the event named none: web).</summary>
+    public string? Channel { get => SharedNames.Name(_channel); init => _channel = value is null ? (byte)0 : SharedNames.Index(value); }
+
+    /// <summary>The event id exactly as sent.</summary>
+    public string Id
+    {
+        get => _idForm switch { IdGuidN => _idGuid.ToString("N"), IdGuidD => _idGuid.ToString("D"), _ => _idText ?? "" };
+        init
+        {
+            ArgumentNullException.ThrowIfNull(value);
+            if (value.Length == 32 && Guid.TryParseExact(value, "N", out var n) && n.ToString("N") == value) (_idGuid, _idForm) = (n, IdGuidN);
+            else if (value.Length == 36 && Guid.TryParseExact(value, "D", out var d) && d.ToString("D") == value) (_idGuid, _idForm) = (d, IdGuidD);
+            else _idText = value;
+        }
+    }
+
+    private const byte IdGuidN = 1, IdGuidD = 2;
 
     /// <summary>The ring's copy of an accepted (time-stamped) event.</summary>
     public static Click From(ShopperEvent e)
@@ -37,9 +59,9 @@ public sealed class Click
         return new Click
         {
             Id = e.Id,
-            Type = SharedNames.Intern(e.Type),
+            Type = e.Type,
             At = e.At ?? throw new ArgumentException("an accepted event has its time", nameof(e)),
-            Channel = e.Channel is null ? null : SharedNames.Intern(e.Channel),
+            Channel = e.Channel,
             ProductId = e.ProductId,
             CategoryId = e.CategoryId,
             Price = e.Price,
@@ -68,39 +90,6 @@ public sealed class Click
     };
 }
 
-/// <summary>
-/// An event id without a string object of its own when it is a lowercase GUID in the "N" (32 hex
-/// digits, the .NET client) or "D" (dashed, the browser SDK's randomUUID) format: 16 bytes and a flag
-/// instead of a 90-byte string. Any other id is kept as it came. <see cref="ToString"/> gives back the
-/// exact id either way.
-/// </summary>
-[GenerateSerializer, Alias("Personalize.CompactId")]
-public readonly struct CompactId
-{
-    [Id(0)] private readonly Guid _guid;
-    [Id(1)] private readonly string? _text;
-    [Id(2)] private readonly byte _format;
-
-    private const byte AsText = 0, GuidN = 1, GuidD = 2;
-
-    private CompactId(Guid guid, string? text, byte format) => (_guid, _text, _format) = (guid, text, format);
-
-    public static CompactId From(string id)
-    {
-        ArgumentNullException.ThrowIfNull(id);
-        if (id.Length == 32 && Guid.TryParseExact(id, "N", out var n) && n.ToString("N") == id) return new(n, null, GuidN);
-        if (id.Length == 36 && Guid.TryParseExact(id, "D", out var d) && d.ToString("D") == id) return new(d, null, GuidD);
-        return new(default, id, AsText);
-    }
-
-    public override string ToString() => _format switch
-    {
-        GuidN => _guid.ToString("N"),
-        GuidD => _guid.ToString("D"),
-        _ => _text ?? "",
-    };
-}
-
 /// <summary>The fields of a click that only some event types carry (search, purchase, NPS, nudge reports, referral landings).</summary>
 [GenerateSerializer, Alias("Personalize.ClickDetail")]
 public sealed class ClickDetail
@@ -114,14 +103,26 @@ public sealed class ClickDetail
 }
 
 /// <summary>
-/// The contract's event types and channels as single shared instances: a string parsed from JSON is a
-/// fresh copy per event, and a shopper keeps up to a hundred of them.
+/// The contract's event types and channels, numbered: a click keeps a byte instead of a string that
+/// JSON parsing made fresh for every event. The numbers are stored, so names are only ever appended.
 /// </summary>
 public static class SharedNames
 {
-    private static readonly Dictionary<string, string> Names =
-        EventTypes.Client.Concat(EventTypes.ServerOnly).Concat(Channels.All).Distinct(StringComparer.Ordinal).ToDictionary(n => n, StringComparer.Ordinal);
+    private static readonly string[] Names =
+    [
+        "", EventTypes.PageView, EventTypes.ProductView, EventTypes.Search, EventTypes.AddToCart, EventTypes.RemoveFromCart,
+        EventTypes.CheckoutStarted, EventTypes.Purchase, EventTypes.ReferralLanding, EventTypes.Share, EventTypes.NpsResponse,
+        EventTypes.NudgeShown, EventTypes.NudgeClicked, EventTypes.NudgeDismissed, EventTypes.Consent, EventTypes.Refund,
+        "web", "app", "pos", "email",
+    ];
 
-    /// <summary>The shared instance of a known name; anything else as it is.</summary>
-    public static string Intern(string name) => Names.TryGetValue(name, out var shared) ? shared : name;
+    private static readonly Dictionary<string, byte> Indexes =
+        Names.Select((name, i) => (name, i)).Skip(1).ToDictionary(p => p.name, p => (byte)p.i, StringComparer.Ordinal);
+
+    /// <summary>The number of a contract name; anything else is refused (events are validated before they get here).</summary>
+    public static byte Index(string name) =>
+        Indexes.TryGetValue(name, out var index) ? index : throw new ArgumentException($"'{name}' is not an event type or channel of the contract", nameof(name));
+
+    /// <summary>The shared instance of a numbered name; null for 0 (none).</summary>
+    public static string? Name(byte index) => index == 0 || index >= Names.Length ? null : Names[index];
 }

@@ -3,7 +3,8 @@ namespace Personalize.Grains;
 /// <summary>
 /// A shopper's referral memory, both as a friend (attribution, qualifying order, hand-off outbox) and
 /// as a referrer (reward ledger). Stored inside <see cref="ShopperState"/> so an order and the hand-off
-/// it creates are written together, in one state write.
+/// it creates are written together, in one state write. Its lists are made on first use, as in
+/// <see cref="ShopperState"/>: most shoppers never refer anyone nor land through a link.
 /// </summary>
 [GenerateSerializer, Alias("Personalize.ReferralState")]
 public sealed class ReferralState
@@ -14,16 +15,24 @@ public sealed class ReferralState
     [Id(1)] public string? QualifiedOrderId { get; set; }
     [Id(2)] public bool QualifiedOrderRefunded { get; set; }
     /// <summary>Hand-offs to the referrer not yet acknowledged, oldest first; retried until they are.</summary>
-    [Id(3)] public List<ReferralHandoff> Outbox { get; set; } = [];
+    public List<ReferralHandoff> Outbox { get => _outbox ??= []; set => _outbox = value; }
+    [Id(3)] private List<ReferralHandoff>? _outbox;
     /// <summary>Rewards this shopper earned as a referrer, oldest first.</summary>
-    [Id(4)] public List<LedgerEntry> Ledger { get; set; } = [];
+    public List<LedgerEntry> Ledger { get => _ledger ??= []; set => _ledger = value; }
+    [Id(4)] private List<LedgerEntry>? _ledger;
     /// <summary>Keys (friend/order) of credits refused by the monthly cap, so a retried one is not counted twice.</summary>
-    [Id(5)] public List<string> Refused { get; set; } = [];
+    public List<string> Refused { get => _refused ??= []; set => _refused = value; }
+    [Id(5)] private List<string>? _refused;
     [Id(6)] public bool HasShared { get; set; }
     /// <summary>Hashes (never the raw values) of the latest devices this shopper's own events came from; abuse rules only.</summary>
-    [Id(7)] public List<string> Devices { get; set; } = [];
+    public List<string> Devices { get => _devices ??= []; set => _devices = value; }
+    [Id(7)] private List<string>? _devices;
     /// <summary>Hashes of the latest networks this shopper's own events came from; abuse rules only.</summary>
-    [Id(8)] public List<string> Networks { get; set; } = [];
+    public List<string> Networks { get => _networks ??= []; set => _networks = value; }
+    [Id(8)] private List<string>? _networks;
+
+    /// <summary>Whether hand-offs wait for delivery, without making the outbox to find out.</summary>
+    public bool HasPendingHandoffs => _outbox is { Count: > 0 };
 }
 
 /// <summary>One reward in a referrer's ledger.</summary>

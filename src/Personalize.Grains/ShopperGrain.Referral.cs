@@ -206,7 +206,7 @@ public sealed partial class ShopperGrain : IShopperReferralGrain
     /// </summary>
     private async Task DeliverReferralHandoffsAsync()
     {
-        if (Referral.Outbox.Count == 0) return;
+        if (!State.HasPendingReferralHandoffs) return;
         var acknowledged = 0;
         try
         {

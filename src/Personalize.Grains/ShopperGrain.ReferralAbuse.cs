@@ -50,7 +50,8 @@ public sealed partial class ShopperGrain
 
     /// <summary>Keeps hashes of the device and network of this shopper's own events; true when one is new (store it).</summary>
     private bool RememberFingerprints(ShopperEvent e) =>
-        Remember(Referral.Devices, e.DeviceId) | Remember(Referral.Networks, e.Network);
+        (!string.IsNullOrEmpty(e.DeviceId) && Remember(Referral.Devices, e.DeviceId))
+        | (!string.IsNullOrEmpty(e.Network) && Remember(Referral.Networks, e.Network));
 
     private static bool Remember(List<string> seen, string? value)
     {

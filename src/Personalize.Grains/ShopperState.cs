@@ -41,7 +41,11 @@ public sealed class ShopperState
     [Id(17)] public int Referrals { get; set; }
     // Ids 18..29 belong to the referral programme (issue 4).
     /// <summary>Attribution, qualifying order, hand-off outbox and reward ledger.</summary>
-    [Id(18)] public ReferralState Referral { get; set; } = new();
+    public ReferralState Referral { get => _referral ??= new(); set => _referral = value; }
+    [Id(18)] private ReferralState? _referral;
+
+    /// <summary>Whether referral hand-offs wait for delivery (checked on every event), without making the referral state.</summary>
+    public bool HasPendingReferralHandoffs => _referral?.HasPendingHandoffs == true;
 
     // Ids from 30 on belong to the guards and stats (issue 3), so concurrent work on other fields cannot collide.
     /// <summary>The last pushes sent, newest last, for attributing nudge_* reports to their trigger.</summary>

@@ -119,7 +119,16 @@ public sealed class CompactStateTests(ClusterFixture fixture)
     [InlineData("{0f8fad5b-d9cb-469f-a165-70867728950e}")]
     [InlineData("order-17")]
     [InlineData("")]
-    public void Compact_ids_give_back_the_exact_id(string id) => Assert.Equal(id, CompactId.From(id).ToString());
+    public void Compact_ids_give_back_the_exact_id(string id) =>
+        Assert.Equal(id, new Click { Id = id, Type = EventTypes.PageView, At = ClusterFixture.Clock.GetUtcNow() }.Id);
+
+    [Fact]
+    public void Every_event_type_and_channel_of_the_contract_has_a_number()
+    {
+        foreach (var name in EventTypes.Client.Concat(EventTypes.ServerOnly).Concat(Channels.All))
+            Assert.Same(name, SharedNames.Name(SharedNames.Index(name)));
+        Assert.Throws<ArgumentException>(() => SharedNames.Index("page-view"));
+    }
 
     [Fact]
     public void Event_id_hash_is_stable_because_it_is_stored() =>
