@@ -15,12 +15,12 @@ public static class ConnectionMemoryProbe
 
     public static readonly IReadOnlyList<string> Description =
     [
-        "one Personalize.Client (SignalR .NET client, default transport negotiation → WebSockets) per shopper, from a separate process",
+        "one Personalize.Client (SignalR .NET client, WebSockets without the negotiate request) per shopper, from a separate process; a negotiating client also holds an idle keep-alive HTTP connection until Kestrel's keep-alive timeout (130 s), not counted here",
         "shopper token per connection (1 h), each connection a different shopper whose grain was already active",
         "connections idle (no calls) while measured; SignalR keep-alive pings continue",
     ];
 
-    public static async Task<MemorySection> MeasureAsync(ProbeGateway gateway, int count)
+    public static async Task<MemorySection> MeasureAsync(ProbeGateway gateway, int count, TimeSpan settle, HistogramRecorder histograms)
     {
         var shoppers = Enumerable.Range(0, count).Select(i => $"conn-{i}").ToList();
         // The grains exist before the baseline: the connection figure must not include a shopper grain.
@@ -34,13 +34,15 @@ public static class ConnectionMemoryProbe
             {
                 await warm.CloseAsync();
             }
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Task.Delay(settle);
             var before = await HeapGauge.ReadAsync();
+            await histograms.BeforeAsync();
             var started = DateTimeOffset.UtcNow;
             await using var clients = await ClientProcess.StartAsync(gateway.BaseUrl, tokens, count);
             var elapsed = DateTimeOffset.UtcNow - started;
-            await Task.Delay(TimeSpan.FromSeconds(5));
+            await Task.Delay(settle);
             var after = await HeapGauge.ReadAsync();
+            await histograms.AfterAsync("connections", count);
             await clients.CloseAsync();
             return MemorySection.From(count, before, after, null, null, Description, elapsed);
         }

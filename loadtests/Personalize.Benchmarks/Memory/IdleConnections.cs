@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Http.Connections;
 using Personalize.Client;
 
 namespace Personalize.Benchmarks.Memory;
@@ -26,7 +27,19 @@ public static class IdleConnections
             for (var i = Interlocked.Increment(ref next); i < clients.Length; i = Interlocked.Increment(ref next))
             {
                 var token = tokens[i];
-                var client = new PersonalizeClient(new PersonalizeClientOptions { BaseUrl = url, AccessTokenProvider = () => Task.FromResult<string?>(token) });
+                var client = new PersonalizeClient(new PersonalizeClientOptions
+                {
+                    BaseUrl = url,
+                    AccessTokenProvider = () => Task.FromResult<string?>(token),
+                    // Straight to the WebSocket: a negotiate request would also leave an idle keep-alive HTTP
+                    // connection on the gateway until Kestrel's keep-alive timeout (130 s) closes it, which
+                    // is not what an open SignalR connection costs.
+                    ConfigureConnection = http =>
+                    {
+                        http.SkipNegotiation = true;
+                        http.Transports = HttpTransportType.WebSockets;
+                    },
+                });
                 try
                 {
                     await client.StartAsync();

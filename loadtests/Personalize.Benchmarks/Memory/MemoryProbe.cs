@@ -3,10 +3,13 @@ using System.Globalization;
 namespace Personalize.Benchmarks.Memory;
 
 /// <summary>
-/// <c>memory [--grains 100000] [--full 200] [--connections 5000] [--out DIR]</c>: memory per idle shopper
+/// <c>memory [--grains 100000] [--full 200] [--connections 5000] [--out DIR] [--settle 8] [--histogram]</c>: memory per idle shopper
 /// grain and per idle SignalR connection (issue 6). One-shot measurements of a hundred thousand
 /// activations do not fit BenchmarkDotNet's many-iterations model, so this is a verb of its own.
-/// Writes DIR/memory.json and prints a table. A count of 0 skips that part.
+/// Writes DIR/memory.json and prints a table. A count of 0 skips that part; <c>--settle</c> is how many
+/// seconds everything is left idle before a reading (keep it past the grains' 5 s click flush delay for
+/// real figures; the CI smoke test shortens it). <c>--histogram</c> also writes
+/// DIR/heap-*.txt: the types that grew per item (taken by a second process attaching with ClrMD).
 /// </summary>
 public static class MemoryProbe
 {
@@ -28,26 +31,41 @@ public static class MemoryProbe
         var full = IntOption(args, "--full", 200);
         var connections = IntOption(args, "--connections", 5_000);
         var output = Option(args, "--out") ?? Path.Combine("artifacts", "memory");
+        var settle = Option(args, "--settle") is { } seconds
+            ? TimeSpan.FromSeconds(double.Parse(seconds, CultureInfo.InvariantCulture))
+            : GrainMemoryProbe.DefaultSettle;
+        var histograms = new HistogramRecorder(args.Contains("--histogram") ? output : null);
 
         await using var gateway = await ProbeGateway.StartAsync(maxPerShopperPerHour: ShopperSessions.FullPageViews);
         MemorySection? typical = null, worst = null, idle = null;
         if (grains > 0)
         {
             Console.WriteLine($"grains: {grains:N0} shoppers, typical session ...");
-            typical = await GrainMemoryProbe.TypicalAsync(gateway, grains);
+            typical = await GrainMemoryProbe.TypicalAsync(gateway, grains, settle, histograms);
+            await WriteAsync(output, typical, worst, idle);
         }
         if (connections > 0)
         {
             Console.WriteLine($"connections: {connections:N0} idle SignalR connections from a second process ...");
-            idle = await ConnectionMemoryProbe.MeasureAsync(gateway, connections);
+            idle = await ConnectionMemoryProbe.MeasureAsync(gateway, connections, settle, histograms);
+            await WriteAsync(output, typical, worst, idle);
         }
         // Last: the probe trigger it adds would otherwise be in the catalog for the other parts.
         if (full > 0)
         {
             Console.WriteLine($"full grains: {full:N0} shoppers with every ring at its cap ...");
-            worst = await GrainMemoryProbe.FullAsync(gateway, full);
+            worst = await GrainMemoryProbe.FullAsync(gateway, full, settle, histograms);
         }
 
+        var report = await WriteAsync(output, typical, worst, idle);
+        PrintTable(report);
+        Console.WriteLine($"written: {Path.Combine(output, "memory.json")}");
+        return 0;
+    }
+
+    /// <summary>Written after each part too, so a run that fails late still leaves what it measured.</summary>
+    private static async Task<MemoryReport> WriteAsync(string output, MemorySection? typical, MemorySection? worst, MemorySection? idle)
+    {
         var report = new MemoryReport
         {
             MeasuredAt = DateTimeOffset.UtcNow,
@@ -61,11 +79,8 @@ public static class MemoryProbe
             Method = Method,
         };
         Directory.CreateDirectory(output);
-        var file = Path.Combine(output, "memory.json");
-        await File.WriteAllTextAsync(file, report.ToJson());
-        PrintTable(report);
-        Console.WriteLine($"written: {file}");
-        return 0;
+        await File.WriteAllTextAsync(Path.Combine(output, "memory.json"), report.ToJson());
+        return report;
     }
 
     private static void PrintTable(MemoryReport report)
