@@ -17,6 +17,7 @@ public static class GrainServiceCollectionExtensions
         services.AddSingleton<TriggerCatalogCache>();
         services.AddHostedService(sp => sp.GetRequiredService<TriggerCatalogCache>());
         services.AddSingleton<TriggerBudgetLeases>();
+        services.AddSingleton<ShopperFlushScheduler>();
         services.AddTriggerStats();
         services.AddReferralProgramme();
         services.AddRecommendationsAndNps();

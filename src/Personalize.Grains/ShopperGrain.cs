@@ -30,7 +30,6 @@ public sealed partial class ShopperGrain(
     private ShopperState State => store.State;
     private string ShopperId => this.GetPrimaryKeyString();
     private bool _dirty;
-    private IGrainTimer? _flushTimer;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -40,6 +39,7 @@ public sealed partial class ShopperGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        ForgetLazyWrite();
         if (_dirty) await WriteAsync();
     }
 
@@ -135,23 +135,6 @@ public sealed partial class ShopperGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Storing shopper {ShopperId} failed; the change is refused and the activation dropped")]
     private partial void LogWarningWriteFailed(Exception ex, string shopperId);
-
-    /// <summary>
-    /// Click-only changes wait for a timer (or deactivation) so browsing costs few writes. The timer fires
-    /// once and is disposed: an idle grain keeps no timer (memory, and no ticks for nothing), and the
-    /// next click-only change starts a new one.
-    /// </summary>
-    private void ScheduleLazyWrite()
-    {
-        _dirty = true;
-        _flushTimer ??= this.RegisterGrainTimer(static async (grain, _) =>
-        {
-            var timer = grain._flushTimer;
-            grain._flushTimer = null;
-            timer?.Dispose();
-            if (grain._dirty) await grain.WriteAsync();
-        }, this, new GrainTimerCreationOptions(_options.ClickFlushDelay, Timeout.InfiniteTimeSpan) { KeepAlive = false });
-    }
 
     private Task PushToObserversAsync(Nudge nudge)
     {

@@ -10,76 +10,55 @@ namespace Personalize.Grains;
 /// </summary>
 public sealed partial class ShopperModel
 {
-    private ShopperEvent? _event;
-    private DateTimeOffset _now;
-    private CompiledCatalog _judged = CompiledCatalog.Empty;
-    private string? _judgedEventType;
+    // Rented for one judgement (JudgementScratch says why); null between judgements.
+    private JudgementScratch? _judging;
+    // Made when a catalog first asks count questions: most catalogs ask none.
+    private ClickTally? _tally;
 
-    // Answers memoised for the current judgement only: _judgement moves on at every BeginJudgement, and a
-    // count answer is read only while its stamp equals it, so nothing is carried into the next event.
-    private long _judgement;
-    private bool _tallied;
-    private ulong _numbersKnown;
-    private readonly double?[] _numbers = new double?[(int)Fact.Count + 1];
-    private long[] _countStamps = [];
-    private ClickCount?[] _countKeys = [];
-    private int[] _countValues = [];
-    private readonly ClickTally _tally = new();
-    private readonly ConditionMemo _conditions = new();
+    private JudgementScratch Judging => _judging ?? throw new InvalidOperationException("facts are read only while judging");
 
     /// <summary>
     /// Starts judging <paramref name="eventType"/> (idle triggers when null) at <paramref name="now"/>:
     /// forgets every memoised answer, as the state may have changed since the last one.
     /// </summary>
-    private void BeginJudgement(CompiledCatalog catalog, string? eventType, DateTimeOffset now)
-    {
-        _judged = catalog;
-        _judgedEventType = eventType;
-        _now = now;
-        _judgement++;
-        _tallied = false;
-        _numbersKnown = 0;
-        _conditions.Begin(catalog);
-        var slots = catalog.ClickCounts.Count;
-        if (_countKeys.Length < slots)
-        {
-            // Grows with the catalog, never per event.
-            _countKeys = new ClickCount?[slots];
-            _countValues = new int[slots];
-            _countStamps = new long[slots];
-        }
-    }
+    private void BeginJudgement(CompiledCatalog catalog, string? eventType, DateTimeOffset now) => Judging.Begin(catalog, eventType, now);
 
-    private string? Text(Fact fact) => fact switch
+    private string? Text(Fact fact)
     {
-        Fact.EventType => _event?.Type,
-        Fact.EventProductId => _event?.ProductId,
-        Fact.EventCategoryId => _event?.CategoryId,
-        Fact.EventChannel => _event is null ? null : _event.Channel ?? Channels.Web,
-        Fact.ShopperNpsClass => NpsClass(State.NpsScore),
-        _ => null,
-    };
+        var e = Judging.Event;
+        return fact switch
+        {
+            Fact.EventType => e?.Type,
+            Fact.EventProductId => e?.ProductId,
+            Fact.EventCategoryId => e?.CategoryId,
+            Fact.EventChannel => e is null ? null : e.Channel ?? Channels.Web,
+            Fact.ShopperNpsClass => NpsClass(State.NpsScore),
+            _ => null,
+        };
+    }
 
     private double? Number(Fact fact)
     {
+        var judging = Judging;
         var bit = 1UL << (int)fact;
-        if ((_numbersKnown & bit) != 0) return _numbers[(int)fact];
+        if ((judging.NumbersKnown & bit) != 0) return judging.Numbers[(int)fact];
+        var e = judging.Event;
         var value = fact switch
         {
-            Fact.EventPrice => (double?)_event?.Price,
-            Fact.EventOrderTotal => (double?)_event?.OrderTotal,
-            Fact.EventScore => _event?.Score,
+            Fact.EventPrice => (double?)e?.Price,
+            Fact.EventOrderTotal => (double?)e?.OrderTotal,
+            Fact.EventScore => e?.Score,
             Fact.BasketTotal => (double)Basket.Total(State.Basket),
             Fact.BasketCount => Basket.Count(State.Basket),
             Fact.ShopperOrders => State.Orders,
             Fact.ShopperLifetimeValue => (double)State.LifetimeValue,
             Fact.ShopperReferrals => State.Referrals,
             Fact.ShopperNpsScore => State.NpsScore,
-            Fact.ShopperDaysSinceFirstSeen => State.FirstSeen is { } first ? Math.Floor((_now - first).TotalDays) : 0,
+            Fact.ShopperDaysSinceFirstSeen => State.FirstSeen is { } first ? Math.Floor((judging.Now - first).TotalDays) : 0,
             _ => null,
         };
-        _numbers[(int)fact] = value;
-        _numbersKnown |= bit;
+        judging.Numbers[(int)fact] = value;
+        judging.NumbersKnown |= bit;
         return value;
     }
 
@@ -106,25 +85,24 @@ public sealed partial class ShopperModel
 
     private int CountEvents(ClickCount count)
     {
-        if (IsAnswered(count)) return _countValues[count.Slot];
-        if (!_tallied)
+        var judging = Judging;
+        if (judging.IsAnswered(count)) return judging.CountValues[count.Slot];
+        if (!judging.Tallied)
         {
-            _tallied = true;
-            var plan = _judged.CountsFor(_judgedEventType);
-            _tally.Count(_judged, plan, State.Clicks, _now, _countValues);
+            judging.Tallied = true;
+            var plan = judging.Catalog.CountsFor(judging.EventType);
+            if (!plan.Counts.IsEmpty)
+                (_tally ??= new ClickTally()).Count(judging.Catalog, plan, State.Clicks, judging.Now, judging.CountValues);
             foreach (var asked in plan.Counts)
             {
-                _countKeys[asked.Slot] = asked;
-                _countStamps[asked.Slot] = _judgement;
+                judging.CountKeys[asked.Slot] = asked;
+                judging.CountStamps[asked.Slot] = judging.Stamp;
             }
-            if (IsAnswered(count)) return _countValues[count.Slot];
+            if (judging.IsAnswered(count)) return judging.CountValues[count.Slot];
         }
         // A question from outside the judged catalog (none today): answered directly.
-        return CountClicks(count.Filter, _now - count.Window);
+        return CountClicks(count.Filter, judging.Now - count.Window);
     }
-
-    private bool IsAnswered(ClickCount count) =>
-        count.Slot < _countKeys.Length && _countStamps[count.Slot] == _judgement && ReferenceEquals(_countKeys[count.Slot], count);
 
     /// <summary>Matching clicks, newest first, down to the first one older than <paramref name="since"/>.</summary>
     private int CountClicks(ClickFilter filter, DateTimeOffset since)
@@ -154,7 +132,7 @@ public sealed partial class ShopperModel
     /// </summary>
     private readonly struct Facts(ShopperModel model) : IFactSource
     {
-        public DateTimeOffset Now => model._now;
+        public DateTimeOffset Now => model.Judging.Now;
 
         public string? GetText(Fact fact) => model.Text(fact);
 

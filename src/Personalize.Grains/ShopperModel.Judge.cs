@@ -69,6 +69,20 @@ public sealed partial class ShopperModel
 
     private async ValueTask<Verdict> JudgeAsync(Candidates candidates, ShopperEvent? e, DateTimeOffset now, IDailyBudget budget)
     {
+        var judging = _judging = JudgementScratch.Rent();
+        try
+        {
+            return await JudgeWithAsync(candidates, e, now, budget);
+        }
+        finally
+        {
+            _judging = null;
+            JudgementScratch.Return(judging);
+        }
+    }
+
+    private async ValueTask<Verdict> JudgeWithAsync(Candidates candidates, ShopperEvent? e, DateTimeOffset now, IDailyBudget budget)
+    {
         BeginJudgement(candidates.Catalog, e?.Type, now);
         for (var i = NextMatch(candidates, 0, e, now); i >= 0; i = NextMatch(candidates, i + 1, e, now))
         {
@@ -101,7 +115,8 @@ public sealed partial class ShopperModel
     /// </summary>
     private int NextMatch(in Candidates candidates, int start, ShopperEvent? e, DateTimeOffset now)
     {
-        _event = e;
+        var judging = Judging;
+        judging.Event = e;
         try
         {
             if (candidates.EventType is { } eventType)
@@ -117,7 +132,7 @@ public sealed partial class ShopperModel
         }
         finally
         {
-            _event = null;
+            judging.Event = null;
         }
     }
 
@@ -127,7 +142,7 @@ public sealed partial class ShopperModel
     /// look-up the limits need.
     /// </remarks>
     private bool Qualifies(CompiledTrigger trigger, DateTimeOffset now) =>
-        trigger.IsActiveAt(now) && trigger.Evaluate(new Facts(this), _conditions) && PassesLimits(trigger.Definition, now);
+        trigger.IsActiveAt(now) && trigger.Evaluate(new Facts(this), Judging.Conditions) && PassesLimits(trigger.Definition, now);
 
     private bool PassesLimits(TriggerDefinition trigger, DateTimeOffset now)
     {

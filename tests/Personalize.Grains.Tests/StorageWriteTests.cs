@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.TestingHost;
 using static Personalize.Grains.Tests.TestData;
 
 namespace Personalize.Grains.Tests;
@@ -82,5 +84,66 @@ public sealed class StorageWriteTests(ClusterFixture fixture)
 
         var view = await shopper.GetStateAsync();
         Assert.Equal(last, view.RecentEvents[0].Id);
+    }
+
+    [Fact]
+    public async Task Click_only_changes_are_written_once_by_the_silo_flush_after_the_delay()
+    {
+        var shopperId = NewId("s");
+        var shopper = fixture.Grains.GetGrain<IShopperGrain>(shopperId);
+        for (var i = 0; i < 5; i++) await shopper.TrackAsync(Event(EventTypes.ProductView, $"p{i}"));
+        var beforeFlush = FaultyStorage.Writes(shopperId);
+        Assert.True(Scheduler.IsScheduled(Id(shopperId)));
+
+        // Just short of the delay nothing is written; at the delay, one write covers all five clicks.
+        ClusterFixture.Clock.Advance(Delay - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(100);
+        Assert.Equal(beforeFlush, FaultyStorage.Writes(shopperId));
+        ClusterFixture.Clock.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(beforeFlush + 1, await WritesAfterAsync(shopperId, beforeFlush));
+        Assert.False(Scheduler.IsScheduled(Id(shopperId)));
+
+        // Nothing is left to write, so a later delay writes nothing; a new click starts a new wait.
+        ClusterFixture.Clock.Advance(Delay);
+        await Task.Delay(100);
+        Assert.Equal(beforeFlush + 1, FaultyStorage.Writes(shopperId));
+        await shopper.TrackAsync(Event(EventTypes.PageView));
+        Assert.True(Scheduler.IsScheduled(Id(shopperId)));
+        ClusterFixture.Clock.Advance(Delay);
+        Assert.Equal(beforeFlush + 2, await WritesAfterAsync(shopperId, beforeFlush + 1));
+    }
+
+    [Fact]
+    public async Task A_deactivating_shopper_writes_its_clicks_itself_and_is_not_woken_by_the_flush()
+    {
+        var shopperId = NewId("s");
+        var shopper = fixture.Grains.GetGrain<IShopperGrain>(shopperId);
+        await shopper.TrackAsync(Event(EventTypes.ProductView, "p1"));
+        var beforeDeactivation = FaultyStorage.Writes(shopperId);
+        Assert.True(Scheduler.IsScheduled(Id(shopperId)));
+
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        Assert.Equal(beforeDeactivation + 1, await WritesAfterAsync(shopperId, beforeDeactivation));
+        Assert.False(Scheduler.IsScheduled(Id(shopperId)));
+
+        ClusterFixture.Clock.Advance(Delay);
+        await Task.Delay(200);
+        Assert.Equal(beforeDeactivation + 1, FaultyStorage.Writes(shopperId));
+        var active = await fixture.Grains.GetGrain<IManagementGrain>(0).GetActiveGrains(Id(shopperId).Type);
+        Assert.DoesNotContain(Id(shopperId), active);
+    }
+
+    private static TimeSpan Delay => new NudgeOptions().ClickFlushDelay;
+
+    private ShopperFlushScheduler Scheduler =>
+        fixture.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredService<ShopperFlushScheduler>();
+
+    private GrainId Id(string shopperId) => fixture.Grains.GetGrain<IShopperGrain>(shopperId).GetGrainId();
+
+    private static async Task<int> WritesAfterAsync(string shopperId, int before)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (FaultyStorage.Writes(shopperId) == before && DateTime.UtcNow < deadline) await Task.Delay(20);
+        return FaultyStorage.Writes(shopperId);
     }
 }

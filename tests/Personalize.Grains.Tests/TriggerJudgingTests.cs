@@ -121,4 +121,66 @@ public sealed class TriggerJudgingTests
         Assert.Equal((2_000, 0), (synchronous, pushes));
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public async Task Shoppers_judged_in_turn_share_no_answers_through_the_pooled_memo()
+    {
+        // Both triggers ask the same facts of every shopper; only the shopper's own state may answer them.
+        var catalog = Catalog(
+        [
+            OfferTrigger("rich", EventTypes.PageView, """{ "fact": "basket.total", "op": "gt", "value": 50 }""", priority: 2),
+            OfferTrigger("shoes", EventTypes.PageView,
+                """{ "fact": "count", "where": { "type": "product_view", "categoryId": "shoes" }, "withinSeconds": 600, "op": "gte", "value": 3 }""", priority: 1),
+        ]);
+        var (rich, plain) = (NewModel(), NewModel());
+        var now = Start;
+        await TrackAsync(rich, catalog, Event(EventTypes.AddToCart, "p1", 60m, 1, "bags"), now);
+        for (var i = 0; i < 3; i++) await TrackAsync(rich, catalog, Event(EventTypes.ProductView, $"p{i}", categoryId: "shoes"), now);
+
+        for (var round = 0; round < 3; round++)
+        {
+            now = now.AddSeconds(1);
+            Assert.Equal("rich", (await TrackAsync(rich, catalog, Event(EventTypes.PageView), now)).Nudge?.TriggerId);
+            Assert.Null((await TrackAsync(plain, catalog, Event(EventTypes.PageView), now)).Nudge);
+        }
+
+        // The plain shopper's own shoe views now count, and only they.
+        for (var i = 0; i < 3; i++) await TrackAsync(plain, catalog, Event(EventTypes.ProductView, $"q{i}", categoryId: "shoes"), now);
+        Assert.Equal("shoes", (await TrackAsync(plain, catalog, Event(EventTypes.PageView), now)).Nudge?.TriggerId);
+        Assert.Equal("rich", (await TrackAsync(rich, catalog, Event(EventTypes.PageView), now)).Nudge?.TriggerId);
+    }
+
+    [Fact]
+    public void A_returned_scratch_remembers_nothing_for_its_next_judgement()
+    {
+        var catalog = CountReadOut();
+        var count = catalog.ClickCounts[0];
+        var first = JudgementScratch.Rent();
+        first.Begin(catalog, EventTypes.ProductView, Start);
+        first.NumbersKnown = ulong.MaxValue;
+        first.CountKeys[count.Slot] = count;
+        first.CountStamps[count.Slot] = first.Stamp;
+        first.Event = Event(EventTypes.ProductView);
+        Assert.True(first.IsAnswered(count));
+        JudgementScratch.Return(first);
+        Assert.Null(first.Event);
+
+        var next = JudgementScratch.Rent();
+        Assert.Same(first, next);
+        next.Begin(catalog, EventTypes.ProductView, Start);
+        Assert.Equal(0UL, next.NumbersKnown);
+        Assert.False(next.IsAnswered(count));
+        JudgementScratch.Return(next);
+    }
+
+    [Fact]
+    public async Task A_shopper_holds_no_judging_memo_between_events()
+    {
+        var model = NewModel();
+        await TrackAsync(model, CountReadOut(), Event(EventTypes.ProductView, "p1", categoryId: "shoes"), Start);
+
+        var fields = typeof(ShopperModel).GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+        Assert.Null(fields.Single(f => f.FieldType == typeof(JudgementScratch)).GetValue(model));
+        Assert.DoesNotContain(fields, f => f.FieldType == typeof(ConditionMemo) || f.FieldType == typeof(double?[]));
+    }
 }

@@ -3,8 +3,9 @@ namespace Personalize.Triggers;
 /// <summary>
 /// The answers of a catalog's leaf conditions during one judgement. Structurally equal conditions of
 /// different triggers share a slot, so each is evaluated once however many triggers carry it. A host
-/// keeps one per shopper and calls <see cref="Begin"/> before every judgement, since facts change
-/// between judgements; an answer is never read in a judgement other than the one that stored it.
+/// calls <see cref="Begin"/> before every judgement, since facts change between judgements; an answer is
+/// never read in a judgement other than the one that stored it, so one memo can serve any number of
+/// shoppers in turn (the shopper grain rents one per judgement from a pool instead of keeping one each).
 /// </summary>
 public sealed class ConditionMemo
 {

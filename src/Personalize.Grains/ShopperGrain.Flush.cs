@@ -1,0 +1,26 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Personalize.Grains;
+
+/// <summary>
+/// Click-only changes are written lazily, so browsing costs few writes: the silo's
+/// <see cref="ShopperFlushScheduler"/> asks the grain to write them after a delay, and deactivation
+/// writes whatever is still pending. The grain keeps no timer for it (an idle grain keeps nothing).
+/// </summary>
+public sealed partial class ShopperGrain : IShopperFlushGrain
+{
+    public async Task FlushAsync()
+    {
+        if (_dirty) await WriteAsync();
+    }
+
+    private void ScheduleLazyWrite()
+    {
+        // A flush already waiting covers this change too (the scheduler keeps the earlier time); asking
+        // again anyway means a lost one-way call costs a delay, not an unwritten change until deactivation.
+        _dirty = true;
+        ServiceProvider.GetRequiredService<ShopperFlushScheduler>().Schedule(this.GetGrainId());
+    }
+
+    private void ForgetLazyWrite() => ServiceProvider.GetRequiredService<ShopperFlushScheduler>().Forget(this.GetGrainId());
+}
