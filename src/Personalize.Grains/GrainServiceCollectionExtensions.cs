@@ -18,6 +18,7 @@ public static class GrainServiceCollectionExtensions
         services.AddHostedService(sp => sp.GetRequiredService<TriggerCatalogCache>());
         services.AddSingleton<TriggerBudgetLeases>();
         services.AddSingleton<ShopperFlushScheduler>();
+        services.AddSingleton<ShopperServices>();
         services.AddTriggerStats();
         services.AddReferralProgramme();
         services.AddRecommendationsAndNps();

@@ -80,7 +80,12 @@ public sealed class ShopperFlushScheduler : IDisposable
                 _pending.Remove(head.Shopper);
                 (due ??= []).Add(head.Shopper);
             }
-            if (_queue.Count == 0) _queue.TrimExcess();
+            // A burst leaves both sized for its peak; give that back once everyone is written.
+            if (_queue.Count == 0)
+            {
+                _queue.TrimExcess();
+                _pending.TrimExcess();
+            }
         }
         // One-way calls: nothing is awaited here, and a failed write is the grain's to report.
         if (due is null) return;

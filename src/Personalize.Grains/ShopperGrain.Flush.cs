@@ -1,5 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
-
 namespace Personalize.Grains;
 
 /// <summary>
@@ -19,8 +17,8 @@ public sealed partial class ShopperGrain : IShopperFlushGrain
         // A flush already waiting covers this change too (the scheduler keeps the earlier time); asking
         // again anyway means a lost one-way call costs a delay, not an unwritten change until deactivation.
         _dirty = true;
-        ServiceProvider.GetRequiredService<ShopperFlushScheduler>().Schedule(this.GetGrainId());
+        services.Flusher.Schedule(this.GetGrainId());
     }
 
-    private void ForgetLazyWrite() => ServiceProvider.GetRequiredService<ShopperFlushScheduler>().Forget(this.GetGrainId());
+    private void ForgetLazyWrite() => services.Flusher.Forget(this.GetGrainId());
 }

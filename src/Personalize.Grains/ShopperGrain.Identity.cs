@@ -24,7 +24,7 @@ public sealed partial class ShopperGrain : IShopperIdentityGrain
         if (State.MergedInto is null)
         {
             State.MergedInto = customerId;
-            _model.PruneOutbox(time.GetUtcNow());
+            _model.PruneOutbox(services.Time.GetUtcNow());
             await ForgetIdleAsync();
             await WriteAsync();
             LogInformationMerged(ShopperId, customerId);
@@ -39,7 +39,7 @@ public sealed partial class ShopperGrain : IShopperIdentityGrain
         if (State.MergedInto is not null) throw new InvalidOperationException("an alias cannot absorb another shopper");
         if (State.MergedIds.Contains(anonymousId)) return;
 
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         foreach (var line in handover.Basket) Basket.Add(State.Basket, line.ProductId, line.CategoryId, line.Quantity, line.Price);
         if (!State.ConsentWithdrawn)
             State.Clicks = Newest([.. State.Clicks, .. handover.Clicks], ShopperLimits.ClickRing);
@@ -76,7 +76,7 @@ public sealed partial class ShopperGrain : IShopperIdentityGrain
 
         await WriteAsync();
         // A fresh model over the merged state, so nothing it held from before the merge lingers.
-        _model = new ShopperModel(ShopperId, State, _options, stats);
+        _model = new ShopperModel(ShopperId, State, services.Options, services.Stats);
         LogInformationAbsorbed(ShopperId, anonymousId, handover.Basket.Count, moved.Count);
         foreach (var nudge in moved) await PushToObserversAsync(nudge);
     }

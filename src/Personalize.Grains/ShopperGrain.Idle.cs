@@ -21,10 +21,10 @@ public sealed partial class ShopperGrain : IRemindable
     {
         // An alias has no idle spell of its own: its customer's grain judges the merged shopper.
         if (State.MergedInto is not null) return;
-        var catalog = await catalogs.GetAsync();
-        var now = time.GetUtcNow();
+        var catalog = await services.Catalogs.GetAsync();
+        var now = services.Time.GetUtcNow();
         await PrepareRecommendationsAsync(catalog, null);
-        var verdict = await _model.JudgeIdleAsync(catalog, now, budget);
+        var verdict = await _model.JudgeIdleAsync(catalog, now, services.Budget);
         var durable = verdict.Changed | await ScheduleIdleCheckAsync(catalog, now);
         if (durable) await WriteAsync();
         else ScheduleLazyWrite();

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Personalize.Triggers;
 
 namespace Personalize.Grains;
@@ -11,14 +10,10 @@ namespace Personalize.Grains;
 /// </summary>
 public sealed partial class ShopperGrain
 {
-    private RecommendationCollector? _learning;
-    private RecommendationCache? _recommendationCache;
-    private NpsStatsCollector? _npsCounters;
-
-    // Resolved from the activation's services, like the referral services, to keep the constructor shared.
-    private RecommendationCollector Learning => _learning ??= ServiceProvider.GetRequiredService<RecommendationCollector>();
-    private RecommendationCache RecommendationCache => _recommendationCache ??= ServiceProvider.GetRequiredService<RecommendationCache>();
-    private NpsStatsCollector NpsCounters => _npsCounters ??= ServiceProvider.GetRequiredService<NpsStatsCollector>();
+    // Held by ShopperServices, resolved there on first use.
+    private RecommendationCollector Learning => services.Learning;
+    private RecommendationCache RecommendationCache => services.RecommendationCache;
+    private NpsStatsCollector NpsCounters => services.NpsCounters;
 
     /// <summary>
     /// The lines to learn from when <paramref name="e"/> is an order not seen before (checked before it

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Personalize.Grains;
@@ -10,19 +9,15 @@ namespace Personalize.Grains;
 /// </summary>
 public sealed partial class ShopperGrain : IShopperReferralGrain
 {
-    private ReferralProgramCache? _referralPrograms;
-    private ReferralStatsCollector? _referralCounters;
-    private ReferralHandoffFaults? _referralFaults;
     private IGrainTimer? _handoffRetryTimer;
 
     /// <summary>While active, un-acknowledged hand-offs are retried this often; the reminder covers deactivation.</summary>
     public static readonly TimeSpan HandoffRetryInterval = TimeSpan.FromSeconds(10);
 
-    // Resolved from the activation's services rather than the constructor, so the referral programme
-    // adds no parameters to the grain's shared constructor.
-    private ReferralProgramCache ReferralPrograms => _referralPrograms ??= ServiceProvider.GetRequiredService<ReferralProgramCache>();
-    private ReferralStatsCollector ReferralCounters => _referralCounters ??= ServiceProvider.GetRequiredService<ReferralStatsCollector>();
-    private ReferralHandoffFaults ReferralFaults => _referralFaults ??= ServiceProvider.GetRequiredService<ReferralHandoffFaults>();
+    // Held by ShopperServices, resolved there on first use: the referral programme adds no field to the grain.
+    private ReferralProgramCache ReferralPrograms => services.ReferralPrograms;
+    private ReferralStatsCollector ReferralCounters => services.ReferralCounters;
+    private ReferralHandoffFaults ReferralFaults => services.ReferralFaults;
     private ReferralState Referral => State.Referral;
     private IReferralWakeUpGrain WakeUp => GrainFactory.GetGrain<IReferralWakeUpGrain>(ShopperId);
 
@@ -80,7 +75,7 @@ public sealed partial class ShopperGrain : IShopperReferralGrain
 
     private async Task<bool> MayPromptAsync(string eventType)
     {
-        foreach (var trigger in (await catalogs.GetAsync()).ForEvent(eventType))
+        foreach (var trigger in (await services.Catalogs.GetAsync()).ForEvent(eventType))
             if (trigger.Definition.Action.Type == "referralPrompt") return true;
         return false;
     }
@@ -230,7 +225,7 @@ public sealed partial class ShopperGrain : IShopperReferralGrain
         try
         {
             await WriteAsync();
-            if (Referral.Outbox.Count == 0) await WakeUp.ScheduleAsync(NextReferralWakeUp(time.GetUtcNow()));
+            if (Referral.Outbox.Count == 0) await WakeUp.ScheduleAsync(NextReferralWakeUp(services.Time.GetUtcNow()));
         }
         catch (Exception ex)
         {

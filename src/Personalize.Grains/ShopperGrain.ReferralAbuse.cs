@@ -1,7 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 
 namespace Personalize.Grains;
 
@@ -16,10 +14,8 @@ public sealed partial class ShopperGrain
     // Made on the first landing: most shoppers never land through a referral link.
     private Queue<DateTimeOffset>? _landingTimes;
     private Queue<DateTimeOffset>? _unknownCodeTimes;
-    private ReferralAbuseOptions? _abuseLimits;
 
-    private ReferralAbuseOptions AbuseLimits =>
-        _abuseLimits ??= ServiceProvider.GetRequiredService<IOptions<ReferralAbuseOptions>>().Value;
+    private ReferralAbuseOptions AbuseLimits => services.AbuseLimits;
 
     public Task<ReferrerFingerprints> GetFingerprintsAsync() =>
         Task.FromResult(new ReferrerFingerprints([.. Referral.Devices], [.. Referral.Networks]));

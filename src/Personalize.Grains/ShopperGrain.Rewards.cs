@@ -11,7 +11,7 @@ public sealed partial class ShopperGrain
     public async Task<ReferralOutcome> ApplyReferralAsync(ReferralHandoff handoff)
     {
         ArgumentNullException.ThrowIfNull(handoff);
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         var entry = Referral.Ledger.Find(l => l.Key == handoff.Key);
         return handoff.Kind == ReferralHandoffKind.Credit
             ? await CreditAsync(handoff, entry, now)
@@ -21,8 +21,8 @@ public sealed partial class ShopperGrain
     public async Task<DateTimeOffset?> WakeUpAsync()
     {
         await DeliverReferralHandoffsAsync();
-        await ConfirmDueRewardsAsync(time.GetUtcNow());
-        return NextReferralWakeUp(time.GetUtcNow());
+        await ConfirmDueRewardsAsync(services.Time.GetUtcNow());
+        return NextReferralWakeUp(services.Time.GetUtcNow());
     }
 
     private async Task<ReferralOutcome> CreditAsync(ReferralHandoff handoff, LedgerEntry? existing, DateTimeOffset now)
@@ -157,7 +157,7 @@ public sealed partial class ShopperGrain
         catch
         {
             await store.ReadStateAsync();
-            _model = new ShopperModel(ShopperId, State, _options, stats);
+            _model = new ShopperModel(ShopperId, State, services.Options, services.Stats);
             throw;
         }
     }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
 using Orleans.Utilities;
 
 namespace Personalize.Grains;
@@ -13,11 +12,7 @@ namespace Personalize.Grains;
 /// </summary>
 public sealed partial class ShopperGrain(
     [PersistentState("shopper", GrainStorage.Default)] IPersistentState<ShopperState> store,
-    TriggerCatalogCache catalogs,
-    TriggerBudgetLeases budget,
-    ITriggerStatsSink stats,
-    TimeProvider time,
-    IOptions<NudgeOptions> nudgeOptions,
+    ShopperServices services,
     ILogger<ShopperGrain> logger) : Grain, IShopperGrain
 {
     /// <summary>Gateways renew every 30 s; a gateway that died stops receiving after two minutes.</summary>
@@ -25,7 +20,6 @@ public sealed partial class ShopperGrain(
 
     /// <summary>Made on the first subscription: most activations never have a connection on any gateway.</summary>
     private ObserverManager<IShopperObserver>? _observers;
-    private readonly NudgeOptions _options = nudgeOptions.Value;
     private ShopperModel _model = null!;
     private ShopperState State => store.State;
     private string ShopperId => this.GetPrimaryKeyString();
@@ -33,7 +27,7 @@ public sealed partial class ShopperGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _model = new ShopperModel(ShopperId, State, _options, stats);
+        _model = new ShopperModel(ShopperId, State, services.Options, services.Stats);
         return ResumeReferralHandoffsAsync();
     }
 
@@ -51,16 +45,16 @@ public sealed partial class ShopperGrain(
             throw new ArgumentException(string.Join("; ", problems.Select(p => $"{p.Key}: {p.Value}")));
         if (State.MergedInto is { } customer) return await Customer(customer).TrackAsync(shopperEvent);
 
-        var now = time.GetUtcNow();
+        var now = services.Time.GetUtcNow();
         if (_model.Accept(shopperEvent, now) is not { } e) return new TrackResult(Accepted: true, Duplicate: true);
 
         var orderToLearn = OrderToLearn(e);
         CountNpsAnswer(e, now);
         var referral = await TrackReferralAsync(e, now);
         var durable = Apply(e, now) | referral.Durable;
-        var catalog = await catalogs.GetAsync();
+        var catalog = await services.Catalogs.GetAsync();
         await PrepareRecommendationsAsync(catalog, e);
-        var verdict = await _model.JudgeEventAsync(catalog, e, now, budget);
+        var verdict = await _model.JudgeEventAsync(catalog, e, now, services.Budget);
         durable |= verdict.Changed;
         durable |= await ScheduleIdleCheckAsync(catalog, now);
 
@@ -77,7 +71,7 @@ public sealed partial class ShopperGrain(
     public Task<ShopperView> GetStateAsync()
     {
         if (State.MergedInto is { } customer) return Customer(customer).GetStateAsync();
-        _model.PruneOutbox(time.GetUtcNow());
+        _model.PruneOutbox(services.Time.GetUtcNow());
         return Task.FromResult(BuildView());
     }
 
@@ -89,7 +83,7 @@ public sealed partial class ShopperGrain(
         _observers ??= new ObserverManager<IShopperObserver>(SubscriptionExpiry, logger);
         var isNew = !_observers.Observers.ContainsKey(observer);
         _observers.Subscribe(observer, observer);
-        _model.PruneOutbox(time.GetUtcNow());
+        _model.PruneOutbox(services.Time.GetUtcNow());
         return Task.FromResult(new Subscription(isNew, [.. State.PendingOutbox]));
     }
 
@@ -107,7 +101,7 @@ public sealed partial class ShopperGrain(
         // The ADO.NET provider is configured with DeleteStateOnClear: the row goes, not just its payload.
         await store.ClearStateAsync();
         store.State = new ShopperState();
-        _model = new ShopperModel(ShopperId, State, _options, stats);
+        _model = new ShopperModel(ShopperId, State, services.Options, services.Stats);
         DeactivateOnIdle();
     }
 

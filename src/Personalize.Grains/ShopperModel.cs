@@ -50,7 +50,7 @@ public sealed partial class ShopperModel
     public bool Apply(ShopperEvent e, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(e);
-        e = ShareIds(e);
+        e = ShareIds(e, State.Clicks);
         switch (e.Type)
         {
             case EventTypes.Consent:
@@ -106,27 +106,28 @@ public sealed partial class ShopperModel
 
     /// <summary>
     /// A product or category id parsed from JSON is a new string each time; a shopper who views a product,
-    /// then adds it to the basket, would keep two equal copies. The newest clicks' copy is used instead.
+    /// then adds it to the basket, would keep two equal copies, and so would every shopper who viewed it.
+    /// The newest clicks' copy is used instead, else the process's (<see cref="SharedIds"/>).
     /// </summary>
-    private ShopperEvent ShareIds(ShopperEvent e)
+    private static ShopperEvent ShareIds(ShopperEvent e, List<Click> clicks)
     {
-        var product = Known(e.ProductId, category: false);
-        var category = Known(e.CategoryId, category: true);
-        return ReferenceEquals(product, e.ProductId) && ReferenceEquals(category, e.CategoryId)
+        var product = Known(clicks, e.ProductId, category: false);
+        var category = Known(clicks, e.CategoryId, category: true);
+        var query = SharedIds.Share(e.Query);
+        return ReferenceEquals(product, e.ProductId) && ReferenceEquals(category, e.CategoryId) && ReferenceEquals(query, e.Query)
             ? e
-            : e with { ProductId = product, CategoryId = category };
+            : e with { ProductId = product, CategoryId = category, Query = query };
     }
 
-    private string? Known(string? id, bool category)
+    private static string? Known(List<Click> clicks, string? id, bool category)
     {
         if (id is null) return null;
-        var clicks = State.Clicks;
         for (var i = clicks.Count - 1; i >= 0 && i >= clicks.Count - ShareIdsLookBack; i--)
         {
             var known = category ? clicks[i].CategoryId : clicks[i].ProductId;
             if (known is not null && string.Equals(known, id, StringComparison.Ordinal)) return known;
         }
-        return id;
+        return SharedIds.Share(id);
     }
 
     private const int ShareIdsLookBack = 16;

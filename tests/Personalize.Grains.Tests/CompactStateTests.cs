@@ -159,6 +159,31 @@ public sealed class CompactStateTests(ClusterFixture fixture)
         Assert.Same(state.Clicks[0].CategoryId, state.Basket[0].CategoryId);
     }
 
+    [Fact]
+    public void Equal_product_category_and_query_strings_of_different_shoppers_are_kept_once()
+    {
+        var now = ClusterFixture.Clock.GetUtcNow();
+        var (product, category, query) = (NewId("sku"), NewId("cat"), NewId("running shoes"));
+        var states = new[] { new ShopperState(), new ShopperState() };
+        foreach (var state in states)
+        {
+            var model = new ShopperModel(NewId("s"), state, new NudgeOptions(), NoTriggerStats.Instance);
+            // Fresh strings for every shopper, as a JSON parser makes them.
+            var view = model.Accept(new ShopperEvent
+            {
+                Id = NewId("e"), Type = EventTypes.ProductView, ProductId = new string(product), CategoryId = new string(category),
+            }, now)!;
+            model.Apply(view, now);
+            model.Apply(model.Accept(new ShopperEvent { Id = NewId("e"), Type = EventTypes.Search, Query = new string(query) }, now)!, now);
+        }
+
+        Assert.Same(states[0].Clicks[0].ProductId, states[1].Clicks[0].ProductId);
+        Assert.Same(states[0].Clicks[0].CategoryId, states[1].Clicks[0].CategoryId);
+        Assert.Same(states[0].Clicks[1].Detail!.Query, states[1].Clicks[1].Detail!.Query);
+        Assert.Equal(product, states[1].Clicks[0].ProductId);
+        Assert.Equal(query, states[1].Clicks[1].Detail!.Query);
+    }
+
     private Serializer Serializer() =>
         fixture.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredService<Serializer>();
 
