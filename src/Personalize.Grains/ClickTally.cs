@@ -82,7 +82,10 @@ internal sealed class ClickTally
         {
             _catalog = catalog;
             _words = ClickCountPlan.MaskWords(catalog.ClickFilters.Count);
-            _clicks = new Click?[Math.Max(n, ShopperLimits.ClickRing)];
+            // Sized to the ring as it is (doubling as it grows, up to its cap): a shopper with a short
+            // session keeps a short tally, and every shopper asked a count keeps one.
+            var size = _clicks.Length >= n ? _clicks.Length : Math.Max(n, Math.Min(Math.Max(_clicks.Length * 2, 8), ShopperLimits.ClickRing));
+            _clicks = new Click?[size];
             _masks = new ulong[_clicks.Length * _words];
             _ticks = new long[_clicks.Length];
             _start = _known = 0;
