@@ -9,7 +9,7 @@ namespace Personalize.Grains;
 /// </summary>
 internal static class SharedIds
 {
-    private const int Slots = 1 << 15;
+    private const int Slots = 1 << 16; // 512 KB of slots per process
     // Longer strings are rare and seldom repeated: not worth a slot.
     private const int MaxLength = 64;
     private static readonly string?[] Table = new string?[Slots];

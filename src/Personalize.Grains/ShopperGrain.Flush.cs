@@ -9,6 +9,8 @@ public sealed partial class ShopperGrain : IShopperFlushGrain
 {
     public async Task FlushAsync()
     {
+        // A lull in the shopper's events: a good moment to give back list slack (an idle grain keeps it).
+        _model.TrimExcess();
         if (_dirty) await WriteAsync();
     }
 

@@ -90,6 +90,23 @@ public sealed partial class ShopperModel
         }
     }
 
+    /// <summary>
+    /// Drops the spare capacity of the lists every shopper has (a list doubles as it grows, so a shopper
+    /// with six clicks kept room for eight). A full ring stays trimmed: it drops one item per item added.
+    /// </summary>
+    public void TrimExcess()
+    {
+        Trim(State.Clicks);
+        Trim(State.SeenEventIds);
+        Trim(State.Basket);
+    }
+
+    // List.TrimExcess keeps up to 10% slack: seven items in room for eight stay as they are.
+    private static void Trim<T>(List<T> list)
+    {
+        if (list.Capacity > list.Count) list.Capacity = list.Count;
+    }
+
     public void PruneOutbox(DateTimeOffset now)
     {
         if (State.PendingOutbox.Count > 0) State.Outbox.RemoveAll(n => n.ExpiresAt <= now);

@@ -184,6 +184,26 @@ public sealed class CompactStateTests(ClusterFixture fixture)
         Assert.Equal(query, states[1].Clicks[1].Detail!.Query);
     }
 
+    [Fact]
+    public void Trimmed_lists_keep_no_slack_and_a_full_ring_stays_trimmed()
+    {
+        var now = ClusterFixture.Clock.GetUtcNow();
+        var state = new ShopperState();
+        var model = new ShopperModel(NewId("s"), state, new NudgeOptions(), NoTriggerStats.Instance);
+        void View(int i) => model.Apply(model.Accept(Event(EventTypes.ProductView, $"p{i}"), now)!, now);
+
+        for (var i = 0; i < 6; i++) View(i);
+        model.Apply(model.Accept(Event(EventTypes.AddToCart, "p1", 5m, 1), now)!, now);
+        model.TrimExcess();
+        Assert.Equal((7, 7, 1), (state.Clicks.Capacity, state.SeenEventIds.Capacity, state.Basket.Capacity));
+
+        for (var i = 0; i < ShopperLimits.ClickRing; i++) View(i);
+        model.TrimExcess();
+        View(-1);
+        Assert.Equal(ShopperLimits.ClickRing, state.Clicks.Capacity);
+        Assert.Equal("p-1", state.Clicks[^1].ProductId);
+    }
+
     private Serializer Serializer() =>
         fixture.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredService<Serializer>();
 
