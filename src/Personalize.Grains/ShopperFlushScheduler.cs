@@ -94,8 +94,9 @@ public sealed class ShopperFlushScheduler : IDisposable
 
     private void Arm(DateTimeOffset due)
     {
+        // Marked first: a time provider may run a due timer at once, on this thread (the lock is reentrant).
+        _armed = true;
         var wait = due - _time.GetUtcNow();
         _timer.Change(wait > TimeSpan.Zero ? wait : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
-        _armed = true;
     }
 }
