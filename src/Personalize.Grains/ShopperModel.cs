@@ -92,10 +92,13 @@ public sealed partial class ShopperModel
 
     /// <summary>
     /// Drops the spare capacity of the lists every shopper has (a list doubles as it grows, so a shopper
-    /// with six clicks kept room for eight). A full ring stays trimmed: it drops one item per item added.
+    /// with six clicks kept room for eight) and the click tally of count conditions. A full ring stays
+    /// trimmed: it drops one item per item added.
     /// </summary>
     public void TrimExcess()
     {
+        // The click tally too: a shopper in a lull gives it back, and the next count rebuilds it in one pass.
+        _tally = null;
         Trim(State.Clicks);
         Trim(State.SeenEventIds);
         Trim(State.Basket);

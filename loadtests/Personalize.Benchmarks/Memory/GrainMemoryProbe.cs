@@ -20,6 +20,7 @@ public static class GrainMemoryProbe
 
     public static async Task<MemorySection> TypicalAsync(ProbeGateway gateway, int count, TimeSpan settle, HistogramRecorder histograms)
     {
+        await ProbeCatalog.InstallAsync(gateway);
         // JIT, pools, storage connections and caches are made by the first shoppers, not per shopper.
         await RunAsync(gateway, "warm-typical", WarmUpShoppers, ShopperSessions.Typical, TypicalConcurrency);
         return await MeasureAsync(gateway, "typical", count, ShopperSessions.Typical, ShopperSessions.TypicalDescription, TypicalConcurrency, settle, histograms);
@@ -27,7 +28,9 @@ public static class GrainMemoryProbe
 
     public static async Task<MemorySection> FullAsync(ProbeGateway gateway, int count, TimeSpan settle, HistogramRecorder histograms)
     {
-        await AddFullTriggerAsync(gateway);
+        await ProbeCatalog.PostTriggerAsync(gateway, ShopperSessions.FullTriggerJson);
+        // Catalog changes reach the silo's compiled cache within a second.
+        await Task.Delay(TimeSpan.FromSeconds(2));
         await RunAsync(gateway, "warm-full", Math.Min(count, 10), ShopperSessions.Full, FullConcurrency);
         return await MeasureAsync(gateway, "full", count, ShopperSessions.Full, ShopperSessions.FullDescription, FullConcurrency, settle, histograms);
     }
@@ -87,21 +90,5 @@ public static class GrainMemoryProbe
                 await Task.Delay(TimeSpan.FromSeconds(attempt));
             }
         }
-    }
-
-    private static async Task AddFullTriggerAsync(ProbeGateway gateway)
-    {
-        using var http = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl) };
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/triggers")
-        {
-            Content = new StringContent(ShopperSessions.FullTriggerJson, Encoding.UTF8, "application/json"),
-        };
-        request.Headers.Add("X-Api-Key", gateway.MarketerKey);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        using var response = await http.SendAsync(request);
-        if (!response.IsSuccessStatusCode)
-            throw new InvalidOperationException($"the probe trigger was refused: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-        // Catalog changes reach the silo's compiled cache within a second.
-        await Task.Delay(TimeSpan.FromSeconds(2));
     }
 }

@@ -21,6 +21,7 @@ public static class MemoryProbe
         "Figures are live managed heap bytes: GC.GetTotalMemory after two full blocking compacting collections (large object heap compacted, finalizers run), median of three readings; heapSizeBytes (GC.GetGCMemoryInfo) and process working set are reported beside them.",
         "Each figure is (after − baseline) / count, the baseline taken after a warm-up with the same work, so JIT, pools and caches are not charged per item.",
         "Grains: sessions go through IShopperGrain.TrackAsync with events parsed from JSON as the hub parses them; after the last event the probe waits past the click flush delay so lazy writes are done, then measures with every grain still active (grain collection age set to 2 h for the probe; activation counts before/after are recorded).",
+        "Typical shoppers are judged against a catalog of triggers with count conditions (ProbeCatalog: browse, category, basket, search; none fires in the session), so the click tally a count keeps between events is measured too; a flush after a lull gives it back.",
         "Full grains: every bounded collection at its cap (see fullGrains.session); a sizing figure for the worst case, not a target.",
         "Connections: opened from a second process (Personalize.Client), so client-side memory is not in the gateway's figure; their shopper grains are activated before the baseline.",
     ];
