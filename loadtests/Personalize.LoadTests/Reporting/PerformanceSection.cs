@@ -171,13 +171,14 @@ public static class PerformanceSection
 
     private static void MemoryTable(StringBuilder md, MemoryFigures memory)
     {
+        // The working set moves in whole segments and pages: over a few hundred items it can even shrink, which says nothing per item.
         md.AppendLine("| memory | measured over | managed heap per item | working set per item | target |");
         md.AppendLine("| --- | ---: | ---: | ---: | ---: |");
         foreach (var m in memory.Lines)
         {
             var what = m.Description.Length > 0 ? $"{m.Name}: {m.Description}" : m.Name;
             md.AppendLine(Inv,
-                $"| {what} | {m.Count:N0} | {Bytes(m.BytesPerItem)} | {(m.WorkingSetBytesPerItem is { } ws ? Bytes(ws) : "–")} | {(m.TargetBytes is { } t ? "≤ " + Bytes(t) : "–")} |");
+                $"| {what} | {m.Count:N0} | {Bytes(m.BytesPerItem)} | {(m.WorkingSetBytesPerItem is >= 0 and var ws ? Bytes(ws) : "–")} | {(m.TargetBytes is { } t ? "≤ " + Bytes(t) : "–")} |");
         }
         md.AppendLine();
     }
