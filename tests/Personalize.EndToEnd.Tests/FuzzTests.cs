@@ -78,7 +78,11 @@ public sealed class FuzzTests(UnthrottledGatewayFixture fixture) : IClassFixture
         await Task.Delay(1500); // referral stats reach their grain about once a second
         var before = await SnapshotAsync(shopperId);
 
-        var messages = Malformed().Sample(10, HubMessages).ToList();
+        // Over the hub's 64 KB message limit SignalR closes the connection, which is right but ends this
+        // test's connection; oversize messages have their own tests, so the fuzz stays under the limit.
+        var messages = Malformed().Sample(10, HubMessages)
+            .Where(m => JsonSerializer.Serialize(m.Args).Length < 60 * 1024)
+            .ToList();
         await SendAllAsync(connection.Hub, messages.Take(300));
         var warmRss = ResidentKilobytes();
         await SendAllAsync(connection.Hub, messages.Skip(300));
@@ -110,7 +114,8 @@ public sealed class FuzzTests(UnthrottledGatewayFixture fixture) : IClassFixture
             (1, Gen.Constant(("Track", Array.Empty<object?>()))),
             (1, JsonFuzz.Value(1).Select(json => ("Track", new object?[] { Element(json), Element(json) }))),
             (1, Gen.Elements("GetState", "GetReferralLink").Select(m => (m, new object?[] { "someone-else" }))),
-            (1, Gen.Elements("track", "Merge", "", "Track ", "OnConnectedAsync", new string('m', 300)).Select(m => (m, Array.Empty<object?>()))));
+            // No empty method name: the client library refuses to send one (raw frames with an empty target are in SendRawGarbageAsync).
+            (1, Gen.Elements("track", "Merge", "Track ", "OnConnectedAsync", new string('m', 300)).Select(m => (m, Array.Empty<object?>()))));
     }
 
     private static object? Element(string json)
