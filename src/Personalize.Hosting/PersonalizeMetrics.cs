@@ -19,6 +19,10 @@ public sealed class PersonalizeMetrics : IDisposable
         PushesSent = _meter.CreateCounter<long>("personalize.pushes.sent", "{push}", "Pushes relayed to SignalR groups");
         PushLatency = _meter.CreateHistogram<double>("personalize.push.latency", "ms", "Time from the event that caused a push to its relay to SignalR",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000] });
+        StorageWriteWait = _meter.CreateHistogram<double>("personalize.storage.write.wait", "ms", "Time a grain state write waited for SQLite's one writer",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 2, 5, 10, 20, 50, 100, 250, 500] });
+        StorageWriteDuration = _meter.CreateHistogram<double>("personalize.storage.write.duration", "ms", "Time a grain state write took once it was the writer",
+            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 50, 100] });
         Connections = _meter.CreateUpDownCounter<long>("personalize.connections", "{connection}", "Open SignalR connections");
     }
 
@@ -27,6 +31,8 @@ public sealed class PersonalizeMetrics : IDisposable
     public Counter<long> PushesSent { get; }
     public Histogram<double> PushLatency { get; }
     public UpDownCounter<long> Connections { get; }
+    public Histogram<double> StorageWriteWait { get; }
+    public Histogram<double> StorageWriteDuration { get; }
 
     public void Dispose() => _meter.Dispose();
 }

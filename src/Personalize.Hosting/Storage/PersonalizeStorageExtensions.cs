@@ -65,7 +65,8 @@ public static class PersonalizeStorageExtensions
         if (dialect == SchemaDialect.Sqlite)
         {
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default,
-                (services, _) => new SingleWriterGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(SqliteInnerStorage)));
+                (services, _) => new SingleWriterGrainStorage(
+                    services.GetRequiredKeyedService<IGrainStorage>(SqliteInnerStorage), services.GetService<PersonalizeMetrics>()));
         }
         silo.UseAdoNetReminderService(options =>
         {
