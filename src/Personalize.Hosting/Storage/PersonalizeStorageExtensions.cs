@@ -59,8 +59,13 @@ public static class PersonalizeStorageExtensions
             options.ConnectionString = connectionString;
             // Erasure (DELETE /api/shoppers/{id}) must remove the row; by default ClearStateAsync only nulls its payload.
             options.DeleteStateOnClear = true;
-            options.GrainStorageSerializer = new BinaryGrainStorageSerializer(
-                services.GetRequiredService<Serializer>(), ActivatorUtilities.CreateInstance<JsonGrainStorageSerializer>(services));
+            // State in Orleans' binary format (the [GenerateSerializer] codecs every stored type has for the wire)
+            // instead of the providers' default Newtonsoft JSON, the largest CPU item of a state write under load
+            // (loadtests/README.md). Orleans' GrainStorageSerializer falls back to JSON for rows an earlier build
+            // wrote that way; their next write stores them in binary.
+            options.GrainStorageSerializer = new GrainStorageSerializer(
+                new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+                ActivatorUtilities.CreateInstance<JsonGrainStorageSerializer>(services));
         }));
         if (dialect == SchemaDialect.Sqlite)
         {
