@@ -222,7 +222,7 @@ public sealed partial class ShopperModel
         {
             var click = State.Clicks[i];
             if (click.Type == EventTypes.ProductView && click.ProductId is { } id && !ids.Contains(id)
-                && !State.Basket.Exists(l => l.ProductId == id))
+                && !BasketHasProduct(id))
                 ids.Add(id);
         }
         return ids;

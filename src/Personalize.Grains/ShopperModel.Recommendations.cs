@@ -61,7 +61,7 @@ public sealed partial class ShopperModel
         foreach (var id in ranked)
         {
             if (ids.Count >= count) break;
-            if (!ids.Contains(id) && !State.Basket.Exists(l => l.ProductId == id)) ids.Add(id);
+            if (!ids.Contains(id) && !BasketHasProduct(id)) ids.Add(id);
         }
         return ids;
     }
