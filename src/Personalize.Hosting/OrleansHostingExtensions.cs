@@ -76,7 +76,9 @@ public static class OrleansHostingExtensions
         // A dedicated silo's readiness is its own membership; a gateway's is reaching the grains.
         if (!alwaysSilo) health.AddCheck<ClusterHealthCheck>("cluster", tags: [ClusterHealthCheck.ReadyTag]);
         builder.Services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter(PersonalizeMetrics.MeterName, "Microsoft.Orleans")
+            // "System.Runtime" is the runtime's own meter (GC pauses, heap, thread pool queue, CPU, locks):
+            // what an operator looks at first when latency moves.
+            .AddMeter(PersonalizeMetrics.MeterName, "Microsoft.Orleans", "System.Runtime")
             .AddPrometheusExporter());
         return builder;
     }
