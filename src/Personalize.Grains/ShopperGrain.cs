@@ -79,8 +79,10 @@ public sealed partial class ShopperGrain(
     public Task<Subscription> SubscribeAsync(IShopperObserver observer)
     {
         if (State.MergedInto is { } customer) return Customer(customer).SubscribeAsync(observer);
-        _observers ??= new ShopperSubscribers(SubscriptionExpiry);
-        var isNew = _observers.Subscribe(observer, services.Time.GetUtcNow());
+        // Subscriptions live on the wall clock, as the gateways renewing them do; services.Time is the
+        // shopper's clock, for windows and expiry of what the shopper did (tests move it by hours).
+        _observers ??= new ShopperSubscribers(SubscriptionExpiry, TimeProvider.System);
+        var isNew = _observers.Subscribe(observer);
         _model.PruneOutbox(services.Time.GetUtcNow());
         return Task.FromResult(new Subscription(isNew, [.. State.PendingOutbox]));
     }
@@ -133,7 +135,7 @@ public sealed partial class ShopperGrain(
         var shopperId = ShopperId;
         return _observers is not { Count: > 0 } observers
             ? Task.CompletedTask
-            : observers.NotifyAsync(o => o.PushAsync(shopperId, nudge), services.Time.GetUtcNow());
+            : observers.NotifyAsync(o => o.PushAsync(shopperId, nudge));
     }
 
     private ShopperView BuildView()
