@@ -39,6 +39,9 @@ public static class GatewayExtensions
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
+                // Nothing reads the token back (GetTokenAsync), and a hub connection would keep a copy of it
+                // in its authentication result for as long as it is open (~550 bytes, issue 6).
+                o.SaveToken = false;
                 o.TokenValidationParameters = ShopperTokens.ValidationParameters(auth);
                 // Browsers cannot set headers on WebSockets: the hub also takes the token from the query string.
                 o.Events = new JwtBearerEvents
