@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.Features;
 using Personalize.Gateway.Apis;
 using Personalize.Gateway.Auth;
 using Personalize.Gateway.Hubs;
@@ -38,6 +39,9 @@ public static class GatewayExtensions
             .AddJwtBearer(o =>
             {
                 o.MapInboundClaims = false;
+                // Nothing reads the token back (GetTokenAsync), and a hub connection would keep a copy of it
+                // in its authentication result for as long as it is open (~550 bytes, issue 6).
+                o.SaveToken = false;
                 o.TokenValidationParameters = ShopperTokens.ValidationParameters(auth);
                 // Browsers cannot set headers on WebSockets: the hub also takes the token from the query string.
                 o.Events = new JwtBearerEvents
@@ -65,10 +69,25 @@ public static class GatewayExtensions
         return builder;
     }
 
+    /// <summary>
+    /// An HTTP/1.1 upgrade to WebSocket or an HTTP/2 extended CONNECT for one. Read from the request, since
+    /// <c>HttpContext.WebSockets</c> only knows once SignalR's endpoint has added its WebSocket middleware.
+    /// </summary>
+    private static bool IsWebSocketUpgrade(HttpContext context) =>
+        context.Features.Get<IHttpUpgradeFeature>() is { IsUpgradableRequest: true }
+            && string.Equals(context.Request.Headers.Upgrade, "websocket", StringComparison.OrdinalIgnoreCase)
+        || context.Features.Get<IHttpExtendedConnectFeature>() is { IsExtendedConnect: true, Protocol: "websocket" };
+
     public static WebApplication MapPersonalizeGateway(this WebApplication app)
     {
-        app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Problem details for every answer a client can read. A WebSocket request is left out: once
+        // upgraded it can get no HTTP answer, before that a WebSocket client cannot read one either, and
+        // both middlewares would wait out each hub connection holding their state (~270 bytes, issue 6).
+        app.UseWhen(context => !IsWebSocketUpgrade(context), http =>
+        {
+            http.UseExceptionHandler();
+            http.UseStatusCodePages();
+        });
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHub<ShopperHub>(ShopperHub.Path);

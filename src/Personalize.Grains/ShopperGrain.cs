@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Utilities;
 
 namespace Personalize.Grains;
 
@@ -19,7 +18,7 @@ public sealed partial class ShopperGrain(
     public static readonly TimeSpan SubscriptionExpiry = TimeSpan.FromMinutes(2);
 
     /// <summary>Made on the first subscription: most activations never have a connection on any gateway.</summary>
-    private ObserverManager<IShopperObserver>? _observers;
+    private ShopperSubscribers? _observers;
     private ShopperModel _model = null!;
     private ShopperState State => store.State;
     private string ShopperId => this.GetPrimaryKeyString();
@@ -80,9 +79,10 @@ public sealed partial class ShopperGrain(
     public Task<Subscription> SubscribeAsync(IShopperObserver observer)
     {
         if (State.MergedInto is { } customer) return Customer(customer).SubscribeAsync(observer);
-        _observers ??= new ObserverManager<IShopperObserver>(SubscriptionExpiry, logger);
-        var isNew = !_observers.Observers.ContainsKey(observer);
-        _observers.Subscribe(observer, observer);
+        // Subscriptions live on the wall clock, as the gateways renewing them do; services.Time is the
+        // shopper's clock, for windows and expiry of what the shopper did (tests move it by hours).
+        _observers ??= new ShopperSubscribers(SubscriptionExpiry, TimeProvider.System);
+        var isNew = _observers.Subscribe(observer);
         _model.PruneOutbox(services.Time.GetUtcNow());
         return Task.FromResult(new Subscription(isNew, [.. State.PendingOutbox]));
     }
@@ -133,7 +133,9 @@ public sealed partial class ShopperGrain(
     private Task PushToObserversAsync(Nudge nudge)
     {
         var shopperId = ShopperId;
-        return _observers is not { Count: > 0 } observers ? Task.CompletedTask : observers.Notify(o => o.PushAsync(shopperId, nudge));
+        return _observers is not { Count: > 0 } observers
+            ? Task.CompletedTask
+            : observers.NotifyAsync(o => o.PushAsync(shopperId, nudge));
     }
 
     private ShopperView BuildView()

@@ -16,7 +16,7 @@ public sealed class PersonalizeMetrics : IDisposable
         _meter = meters.Create(MeterName);
         EventsIngested = _meter.CreateCounter<long>("personalize.events.ingested", "{event}", "Events accepted from hubs and the HTTP API");
         EventsRejected = _meter.CreateCounter<long>("personalize.events.rejected", "{event}", "Events refused as invalid");
-        PushesSent = _meter.CreateCounter<long>("personalize.pushes.sent", "{push}", "Pushes relayed to SignalR groups");
+        PushesSent = _meter.CreateCounter<long>("personalize.pushes.sent", "{push}", "Pushes relayed to a shopper's SignalR connections");
         PushLatency = _meter.CreateHistogram<double>("personalize.push.latency", "ms", "Time from the event that caused a push to its relay to SignalR",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.5, 1, 2, 5, 10, 20, 50, 100, 250, 500, 1000] });
         StorageWriteWait = _meter.CreateHistogram<double>("personalize.storage.write.wait", "ms", "Time a grain state write waited for SQLite's one writer",

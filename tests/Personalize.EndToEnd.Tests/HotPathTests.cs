@@ -81,6 +81,24 @@ public sealed class HotPathTests(GatewayFixture fixture) : IClassFixture<Gateway
     }
 
     [Fact]
+    public async Task A_tab_closing_leaves_the_shoppers_other_tabs_subscribed()
+    {
+        var sku = NewId("sku");
+        await Shop.CreateTriggerAsync(OfferTrigger(NewId("t"), sku, 1));
+        var shopperId = NewId("s");
+        var tab1 = await Shop.ConnectAsync(shopperId);
+        await using var tab2 = await Shop.ConnectAsync(shopperId);
+
+        await tab1.DisposeAsync();
+        // The gateway handles the close after the client has gone: give it that moment, so an
+        // unsubscribe it wrongly made for the shopper's last connection would have happened.
+        await Task.Delay(TimeSpan.FromMilliseconds(500));
+
+        await tab2.TrackAsync(AddToCart(sku, 10));
+        Assert.NotNull(await tab2.NextPushAsync());
+    }
+
+    [Fact]
     public async Task Shopper_identity_comes_only_from_the_token()
     {
         var me = NewId("s");

@@ -39,7 +39,7 @@ public sealed class Storefront(GatewayProcess gateway)
             hub.On<JsonElement>(kind, push => connection.Pushes.Writer.TryWrite(push));
         await hub.StartAsync();
         // The hub runs no invocation before OnConnectedAsync has finished: after this round trip the
-        // connection is in its shopper's group and subscribed.
+        // connection is among its shopper's connections on the gateway and subscribed.
         await hub.InvokeAsync<JsonElement>("GetState");
         return connection;
     }

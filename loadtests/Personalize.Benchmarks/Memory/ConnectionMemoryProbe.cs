@@ -6,7 +6,7 @@ namespace Personalize.Benchmarks.Memory;
 /// Memory per idle SignalR connection in the gateway: the connections are opened by another process
 /// (this program's hidden <see cref="IdleConnections.Verb"/> verb) so client-side objects stay out of
 /// the figure. Each connection's shopper grain is activated before the baseline, so the figure is what
-/// a connection adds: Kestrel, the WebSocket, SignalR's connection and group, the authenticated user,
+/// a connection adds: Kestrel, the WebSocket, SignalR's connection, the authenticated user,
 /// the gateway's subscription bookkeeping, and the observer entry at the grain.
 /// </summary>
 public static class ConnectionMemoryProbe

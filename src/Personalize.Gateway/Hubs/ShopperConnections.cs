@@ -7,8 +7,9 @@ namespace Personalize.Gateway.Hubs;
 /// <summary>
 /// This gateway's one observer: subscribed at each shopper grain that has a connection here, renewed
 /// on a timer (subscriptions expire, so a dead gateway is forgotten), and unsubscribed when the
-/// shopper's last connection here closes. Pushes go to the shopper's SignalR group: every tab and
-/// device connected to this gateway. A grain reactivated after a silo loss has no subscriptions, so
+/// shopper's last connection here closes. Pushes go to every connection the shopper has here (each tab
+/// and device), kept in a map of our own rather than a SignalR group per shopper: a group costs each
+/// idle connection a concurrent dictionary of its own (about 600 bytes, issue 6). A grain reactivated after a silo loss has no subscriptions, so
 /// for a short while after the cluster changes shape renewal runs every second instead of every 30 s:
 /// its shoppers get their pushes (and the ones queued meanwhile) within seconds of the failover.
 /// </summary>
@@ -29,11 +30,13 @@ public sealed partial class ShopperConnections(
     /// </summary>
     public static readonly TimeSpan FastRenewWindow = TimeSpan.FromSeconds(20);
 
-    private readonly Dictionary<string, int> _counts = new(StringComparer.Ordinal);
+    /// <summary>
+    /// Shopper → the ids of its connections here (SignalR's own strings, so sharing them costs nothing).
+    /// The arrays are replaced, never changed, so a sender can use one after leaving the lock.
+    /// </summary>
+    private readonly Dictionary<string, string[]> _connections = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private IShopperObserver? _reference;
-
-    public static string Group(string shopperId) => "shopper:" + shopperId;
 
     /// <summary>The reference grains call back on; made lazily because a client may not be connected at start.</summary>
     private IShopperObserver Reference
@@ -46,28 +49,31 @@ public sealed partial class ShopperConnections(
 
     public async Task ConnectedAsync(string shopperId, string connectionId)
     {
-        lock (_lock) _counts[shopperId] = _counts.GetValueOrDefault(shopperId) + 1;
-        // Always subscribe: it renews, and it answers the pending pushes for this new connection.
-        var subscription = await grains.GetGrain<IShopperGrain>(shopperId).SubscribeAsync(Reference);
-        var client = hub.Clients.Client(connectionId);
-        foreach (var nudge in subscription.Pending)
+        lock (_lock)
+            _connections[shopperId] = _connections.TryGetValue(shopperId, out var ids) ? [.. ids, connectionId] : [connectionId];
+        try
         {
-            await client.SendAsync(nudge.Kind, nudge);
-            stats.Count(nudge.TriggerId, TriggerCounter.Delivered);
+            // Always subscribe: it renews, and it answers the pending pushes for this new connection.
+            var subscription = await grains.GetGrain<IShopperGrain>(shopperId).SubscribeAsync(Reference);
+            var client = hub.Clients.Client(connectionId);
+            foreach (var nudge in subscription.Pending)
+            {
+                await client.SendAsync(nudge.Kind, nudge);
+                stats.Count(nudge.TriggerId, TriggerCounter.Delivered);
+            }
+        }
+        catch
+        {
+            // SignalR calls no OnDisconnectedAsync for a connection whose OnConnectedAsync failed; a
+            // subscription left behind expires on its own.
+            Forget(shopperId, connectionId);
+            throw;
         }
     }
 
-    public async Task DisconnectedAsync(string shopperId)
+    public async Task DisconnectedAsync(string shopperId, string connectionId)
     {
-        bool last;
-        lock (_lock)
-        {
-            var left = _counts.GetValueOrDefault(shopperId) - 1;
-            last = left <= 0;
-            if (last) _counts.Remove(shopperId);
-            else _counts[shopperId] = left;
-        }
-        if (!last) return;
+        if (!Forget(shopperId, connectionId)) return;
         try
         {
             await grains.GetGrain<IShopperGrain>(shopperId).UnsubscribeAsync(Reference);
@@ -77,6 +83,36 @@ public sealed partial class ShopperConnections(
             // The subscription expires on its own; failing here must not fail the disconnect.
             LogDebugUnsubscribeFailed(ex, shopperId);
         }
+    }
+
+    /// <summary>Removes one connection; true when it was the shopper's last one here.</summary>
+    private bool Forget(string shopperId, string connectionId)
+    {
+        lock (_lock)
+        {
+            if (!_connections.TryGetValue(shopperId, out var ids)) return false;
+            var left = Array.FindAll(ids, id => id != connectionId);
+            if (left.Length > 0)
+            {
+                _connections[shopperId] = left;
+                return false;
+            }
+            _connections.Remove(shopperId);
+            return true;
+        }
+    }
+
+    /// <summary>The shopper's connections here, or none (its last one closed meanwhile).</summary>
+    private IClientProxy? Clients(string shopperId)
+    {
+        string[]? ids;
+        lock (_lock) _connections.TryGetValue(shopperId, out ids);
+        return ids switch
+        {
+            null => null,
+            [var only] => hub.Clients.Client(only),
+            _ => hub.Clients.Clients(ids),
+        };
     }
 
     /// <summary>
@@ -96,7 +132,9 @@ public sealed partial class ShopperConnections(
     {
         try
         {
-            await hub.Clients.Group(Group(shopperId)).SendAsync(nudge.Kind, nudge);
+            // With no connection here any more the push stays in the grain's outbox for the next one.
+            if (Clients(shopperId) is not { } clients) return;
+            await clients.SendAsync(nudge.Kind, nudge);
             stats.Count(nudge.TriggerId, TriggerCounter.Delivered);
             metrics.PushesSent.Add(1, new KeyValuePair<string, object?>(PersonalizeMetrics.KindTag, nudge.Kind));
             metrics.PushLatency.Record(Math.Max(0, (time.GetUtcNow() - nudge.CreatedAt).TotalMilliseconds));
@@ -124,17 +162,17 @@ public sealed partial class ShopperConnections(
     private async Task RenewAllAsync(CancellationToken stoppingToken)
     {
         string[] shoppers;
-        lock (_lock) shoppers = [.. _counts.Keys];
+        lock (_lock) shoppers = [.. _connections.Keys];
         foreach (var shopperId in shoppers)
         {
             try
             {
                 var subscription = await grains.GetGrain<IShopperGrain>(shopperId).SubscribeAsync(Reference);
                 // A new subscription means the grain moved (silo loss): replay what it could not deliver.
-                if (subscription.IsNew)
+                if (subscription.IsNew && Clients(shopperId) is { } clients)
                     foreach (var nudge in subscription.Pending)
                     {
-                        await hub.Clients.Group(Group(shopperId)).SendAsync(nudge.Kind, nudge, stoppingToken);
+                        await clients.SendAsync(nudge.Kind, nudge, stoppingToken);
                         stats.Count(nudge.TriggerId, TriggerCounter.Delivered);
                     }
             }

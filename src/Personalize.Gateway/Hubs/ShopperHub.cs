@@ -48,10 +48,9 @@ public sealed class ShopperHub(IGrainFactory grains, ShopperConnections connecti
 
     public override async Task OnConnectedAsync()
     {
-        // Kept only when it differs from the token's: the items dictionary costs every idle connection ~400 bytes.
+        // Kept only when it differs from the token's (a merged shopper), so most connections store nothing.
         var resolved = await grains.GetGrain<IShopperIdentityGrain>(TokenShopperId).ResolveAsync();
         if (resolved != TokenShopperId) Context.Items[ResolvedShopperKey] = resolved;
-        await Groups.AddToGroupAsync(Context.ConnectionId, ShopperConnections.Group(ShopperId));
         metrics.Connections.Add(1);
         await connections.ConnectedAsync(ShopperId, Context.ConnectionId);
     }
@@ -59,6 +58,6 @@ public sealed class ShopperHub(IGrainFactory grains, ShopperConnections connecti
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         metrics.Connections.Add(-1);
-        await connections.DisconnectedAsync(ShopperId);
+        await connections.DisconnectedAsync(ShopperId, Context.ConnectionId);
     }
 }

@@ -17,9 +17,11 @@ public sealed class HttpRateLimits(AuthSettings auth, IOptions<LimitsOptions> op
     private readonly byte[][] _keyHashes =
         [.. auth.MarketerApiKeys.Concat(auth.StorefrontApiKeys).Select(ApiKeyAuthenticationHandler.Hash)];
 
+    public static bool IsLimited(PathString path) => path.StartsWithSegments("/api");
+
     public RateLimitPartition<string> Partition(HttpContext context)
     {
-        if (!context.Request.Path.StartsWithSegments("/api")) return RateLimitPartition.GetNoLimiter("unlimited");
+        if (!IsLimited(context.Request.Path)) return RateLimitPartition.GetNoLimiter("unlimited");
         var limits = options.Value;
         if (KnownKeyHash(context) is { } hash)
             return RateLimitPartition.GetTokenBucketLimiter("key:" + hash, _ => Bucket(limits.RequestsPerSecondPerKey, limits.RequestBurstPerKey));

@@ -30,10 +30,15 @@ public static class LimitsExtensions
         return builder;
     }
 
-    /// <summary>Before everything else, so a rejected request costs no authentication or grain call.</summary>
+    /// <summary>
+    /// Before everything else, so a rejected request costs no authentication or grain call. Only
+    /// <c>/api</c> is limited (<see cref="HttpRateLimits"/>), so only <c>/api</c> goes through the limiter:
+    /// a hub connection is one request that lasts as long as the connection, and the middleware would
+    /// hold its state and lease for all of it (about 300 bytes per idle connection, issue 6).
+    /// </summary>
     public static WebApplication UsePersonalizeLimits(this WebApplication app)
     {
-        app.UseRateLimiter();
+        app.UseWhen(context => HttpRateLimits.IsLimited(context.Request.Path), api => api.UseRateLimiter());
         return app;
     }
 }

@@ -1,0 +1,57 @@
+namespace Personalize.Grains;
+
+/// <summary>
+/// The gateways subscribed to one shopper's pushes, each with when it last subscribed (gateways renew;
+/// one that stops renewing is dropped after <c>expiry</c>). Almost always one gateway, so the list is a
+/// small array replaced on change: Orleans' <c>ObserverManager</c> keeps a dictionary and an entry object
+/// per observer, about 250 bytes more for every shopper with an open connection (issue 6). Expiry is
+/// measured on <c>clock</c>: the grain passes the wall clock, which the gateways' renewals follow.
+/// </summary>
+public sealed class ShopperSubscribers(TimeSpan expiry, TimeProvider clock)
+{
+    private (IShopperObserver Observer, DateTimeOffset LastSeen)[] _entries = [];
+
+    public int Count => _entries.Length;
+
+    /// <summary>Adds or renews; true when the observer was not subscribed.</summary>
+    public bool Subscribe(IShopperObserver observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        var now = clock.GetUtcNow();
+        var index = Array.FindIndex(_entries, e => e.Observer.Equals(observer));
+        if (index >= 0)
+        {
+            _entries[index].LastSeen = now;
+            return false;
+        }
+        _entries = [.. _entries, (observer, now)];
+        return true;
+    }
+
+    public void Unsubscribe(IShopperObserver observer) =>
+        _entries = Array.FindAll(_entries, e => !e.Observer.Equals(observer));
+
+    /// <summary>
+    /// Calls every live observer; drops the expired ones first, and any whose call fails (a gateway
+    /// that is gone; a live one subscribes again within its renewal interval).
+    /// </summary>
+    public async Task NotifyAsync(Func<IShopperObserver, Task> notify)
+    {
+        ArgumentNullException.ThrowIfNull(notify);
+        var now = clock.GetUtcNow();
+        _entries = Array.FindAll(_entries, e => now - e.LastSeen <= expiry);
+        List<IShopperObserver>? failed = null;
+        foreach (var (observer, _) in _entries)
+        {
+            try
+            {
+                await notify(observer);
+            }
+            catch (Exception)
+            {
+                (failed ??= []).Add(observer);
+            }
+        }
+        if (failed is not null) _entries = Array.FindAll(_entries, e => !failed.Contains(e.Observer));
+    }
+}
