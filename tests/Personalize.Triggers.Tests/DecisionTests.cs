@@ -7,7 +7,7 @@ namespace Personalize.Triggers.Tests;
 
 /// <summary>
 /// <see cref="TriggerDecision"/> judges the woken triggers together (shared steps, failed steps killing
-/// every trigger that needs them, event-field equality indexes). Whatever it shares, it must find exactly
+/// every trigger that needs them, equality and threshold indexes). Whatever it shares, it must find exactly
 /// the triggers that judging each one alone finds, in firing order.
 /// </summary>
 public class DecisionTests
@@ -32,6 +32,12 @@ public class DecisionTests
         """{"fact":"event.price","op":"gt","value":20}""",
         """{"fact":"basket.total","op":"gte","value":10}""",
         """{"fact":"basket.total","op":"gte","value":50}""",
+        """{"fact":"basket.total","op":"gt","value":10}""",
+        """{"fact":"basket.total","op":"lt","value":50}""",
+        """{"fact":"basket.total","op":"lte","value":10}""",
+        """{"fact":"basket.total","op":"lte","value":60}""",
+        """{"fact":"basket.total","op":"eq","value":10}""",
+        """{"fact":"event.price","op":"gte","value":30}""",
         """{"fact":"basket.count","op":"lt","value":2}""",
         """{"fact":"shopper.identified","op":"eq","value":true}""",
         """{"fact":"shopper.referred","op":"eq","value":false}""",
@@ -41,6 +47,8 @@ public class DecisionTests
         """{"fact":"count","where":{"type":"product_view","categoryId":"shoes"},"withinSeconds":600,"op":"gte","value":1}""",
         """{"fact":"count","where":{"type":"product_view","categoryId":"shoes"},"withinSeconds":600,"op":"gte","value":2}""",
         """{"fact":"count","where":{"type":"add_to_cart"},"withinSeconds":3600,"op":"lte","value":1}""",
+        """{"fact":"count","where":{"type":"add_to_cart"},"withinSeconds":3600,"op":"lt","value":1}""",
+        """{"fact":"count","where":{"type":"product_view","categoryId":"shoes"},"withinSeconds":600,"op":"gt","value":2}""",
     ];
 
     private static readonly string[] Windows =

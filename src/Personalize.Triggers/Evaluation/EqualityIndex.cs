@@ -10,39 +10,28 @@ namespace Personalize.Triggers;
 internal sealed class EqualityIndex
 {
     private readonly Fact _fact;
-    private readonly int[] _steps;
     private readonly FrozenDictionary<string, int[]> _byText;
 
     private EqualityIndex(Fact fact, int[] steps, ConditionNode[] nodes)
     {
         _fact = fact;
-        _steps = steps;
+        Steps = steps;
         _byText = steps
             .GroupBy(s => nodes[s].Text!, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
     }
 
-    /// <summary>One index per fact read by two or more text eq/ne steps; for each step, its index or -1.</summary>
-    public static (EqualityIndex[] Indexes, int[] IndexOfStep) Build(ConditionNode[] steps)
-    {
-        var indexOfStep = new int[steps.Length];
-        Array.Fill(indexOfStep, -1);
-        var indexes = Enumerable.Range(0, steps.Length)
+    public int[] Steps { get; }
+
+    /// <summary>One index per fact read by two or more text eq/ne steps.</summary>
+    public static EqualityIndex[] Build(ConditionNode[] steps) =>
+    [
+        .. Enumerable.Range(0, steps.Length)
             .Where(s => steps[s].Kind == NodeKind.TextCompare && steps[s].Op is CompareOp.Eq or CompareOp.Ne)
             .GroupBy(s => steps[s].Fact)
             .Where(g => g.Count() > 1)
-            .Select(g => new EqualityIndex(g.Key, [.. g], steps))
-            .ToArray();
-        for (var i = 0; i < indexes.Length; i++)
-        {
-            foreach (var step in indexes[i]._steps)
-            {
-                indexOfStep[step] = i;
-            }
-        }
-
-        return (indexes, indexOfStep);
-    }
+            .Select(g => new EqualityIndex(g.Key, [.. g], steps)),
+    ];
 
     /// <summary>Records the answer of every step of the index (as <see cref="ConditionEvaluator"/> would give it).</summary>
     public void Answer<TFacts>(TFacts facts, TriggerDecision decision, ConditionNode[] nodes, in DecisionAnswers answers)
@@ -59,7 +48,7 @@ internal sealed class EqualityIndex
         }
 
         // An absent fact equals nothing, so eq fails and ne holds, as for a value no step names.
-        foreach (var step in _steps)
+        foreach (var step in Steps)
         {
             if (!answers.IsKnown(step))
             {

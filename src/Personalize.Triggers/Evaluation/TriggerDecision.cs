@@ -27,8 +27,12 @@ public sealed class TriggerDecision
     private readonly ulong[] _needs;
     private readonly ulong[] _alwaysActive;
     private readonly int[] _timed;
-    private readonly EqualityIndex[] _indexes;
-    private readonly int[] _indexOfStep;
+    private readonly EqualityIndex[] _equalities;
+    private readonly ThresholdIndex[] _thresholds;
+
+    // For each step, what answers it along with its siblings: equality index k as k + 1, threshold index
+    // k as -(k + 1), 0 when it is answered alone.
+    private readonly int[] _answeredBy;
 
     internal TriggerDecision(CompiledTrigger[] triggers, SharedConditions shared)
     {
@@ -81,7 +85,24 @@ public sealed class TriggerDecision
         }
 
         _timed = [.. timed];
-        (_indexes, _indexOfStep) = EqualityIndex.Build(_steps);
+        _equalities = EqualityIndex.Build(_steps);
+        _thresholds = ThresholdIndex.Build(_steps, _needs, StepWords, TriggerWords);
+        _answeredBy = new int[_steps.Length];
+        for (var k = 0; k < _equalities.Length; k++)
+        {
+            foreach (var step in _equalities[k].Steps)
+            {
+                _answeredBy[step] = k + 1;
+            }
+        }
+
+        for (var k = 0; k < _thresholds.Length; k++)
+        {
+            foreach (var step in _thresholds[k].Steps)
+            {
+                _answeredBy[step] = -(k + 1);
+            }
+        }
         return;
 
         // Equal leaves share the catalog's memo slot; equal groups have the same steps as children.
@@ -214,9 +235,18 @@ public sealed class TriggerDecision
     private bool Evaluate<TFacts>(int step, TFacts facts, in DecisionAnswers answers)
         where TFacts : IFactSource
     {
-        if (_indexOfStep[step] >= 0)
+        var answeredBy = _answeredBy[step];
+        if (answeredBy != 0)
         {
-            _indexes[_indexOfStep[step]].Answer(facts, this, _steps, answers);
+            if (answeredBy > 0)
+            {
+                _equalities[answeredBy - 1].Answer(facts, this, _steps, answers);
+            }
+            else
+            {
+                _thresholds[-answeredBy - 1].Answer(facts, _steps, answers);
+            }
+
             return answers.Held(step);
         }
 
