@@ -8,9 +8,11 @@ namespace Personalize.Triggers;
 /// different triggers are one step), each trigger a run of the steps it needs at its root, cheapest
 /// first, and each step a mask of the triggers that need it. A judgement walks the triggers still alive
 /// in firing order; a step is evaluated at most once, and when it fails every trigger needing it dies
-/// at once, so those are never visited. An event-field step (<c>event.categoryId eq "shoes"</c> and the
-/// like) is answered for all its siblings by one look-up of the event's value, so a catalog split by
-/// category or product drops every other group on the first question.
+/// at once, so those are never visited. Steps that read the same value are answered together: text eq/ne
+/// steps on one fact (<c>event.categoryId eq "shoes"</c>, <c>eq "bags"</c>, …) by one hash look-up of the
+/// value (<see cref="EqualityIndex"/>), so a catalog split by category or product drops every other group on
+/// the first question; gt/gte or lt/lte steps on one number (a fact or a count) by one read and masks
+/// worked out at compile time (<see cref="ThresholdIndex"/>).
 /// </summary>
 /// <remarks>
 /// Conditions have no side effects, so which trigger is found first depends on the facts alone, never on
