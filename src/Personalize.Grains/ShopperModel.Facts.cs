@@ -5,8 +5,10 @@ namespace Personalize.Grains;
 /// <summary>
 /// The facts a trigger condition can read, answered from the shopper's state without allocating. One event
 /// wakes up to hundreds of triggers asking much the same things, so within one judgement each numeric fact
-/// is worked out once, each distinct condition is evaluated once (<see cref="ConditionMemo"/>), and every count question of the woken triggers is answered by one pass over the
-/// click ring (<see cref="ClickTally"/>) the first time one is asked.
+/// is worked out once, the woken triggers are judged together so each distinct condition is evaluated at
+/// most once (<see cref="TriggerDecision"/>, its answers kept in <see cref="ConditionMemo"/>), and every count
+/// question of the woken triggers is answered from bit sets kept over the click ring (<see cref="ClickTally"/>)
+/// the first time one is asked.
 /// </summary>
 public sealed partial class ShopperModel
 {

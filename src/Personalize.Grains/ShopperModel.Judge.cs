@@ -121,9 +121,11 @@ public sealed partial class ShopperModel
         {
             if (candidates.EventType is { } eventType)
             {
-                var woken = candidates.Catalog.ForEvent(eventType);
-                for (var i = start; i < woken.Length; i++)
-                    if (Qualifies(woken[i], now)) return i;
+                // The woken triggers are judged together (TriggerDecision); limits only for those that match.
+                var decision = candidates.Catalog.DecisionFor(eventType);
+                var woken = decision.Triggers;
+                for (var i = decision.NextMatch(start, new Facts(this), judging.Conditions); i >= 0; i = decision.NextMatch(i + 1, new Facts(this), judging.Conditions))
+                    if (PassesLimits(woken[i].Definition, now)) return i;
                 return -1;
             }
             for (var i = start; candidates.TryGet(i, out var trigger); i++)

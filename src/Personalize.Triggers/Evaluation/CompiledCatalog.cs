@@ -13,6 +13,7 @@ public sealed class CompiledCatalog
         a.Priority != b.Priority ? b.Priority.CompareTo(a.Priority) : string.CompareOrdinal(a.Id, b.Id);
 
     private readonly FrozenDictionary<string, CompiledTrigger[]> _byEvent;
+    private readonly FrozenDictionary<string, TriggerDecision> _decisionsByEvent;
     private readonly FrozenDictionary<string, string[]> _strategiesByEvent;
     private readonly FrozenDictionary<string, CompiledTrigger> _byId;
     private readonly CompiledTrigger[] _all;
@@ -22,6 +23,7 @@ public sealed class CompiledCatalog
     private readonly ClickFilter[] _clickFilters;
     private readonly FrozenDictionary<string, ClickCountPlan> _plansByEvent;
     private readonly ClickCountPlan _idlePlan;
+    private readonly TriggerDecision _noDecision;
 
     private CompiledCatalog(long version, CompiledTrigger[] all, SharedConditions shared)
     {
@@ -38,6 +40,8 @@ public sealed class CompiledCatalog
             .Where(t => t.OnEvent is not null)
             .GroupBy(t => t.OnEvent!, StringComparer.Ordinal)
             .ToFrozenDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
+        _decisionsByEvent = _byEvent.ToFrozenDictionary(e => e.Key, e => new TriggerDecision(e.Value, shared), StringComparer.Ordinal);
+        _noDecision = new TriggerDecision([], shared);
         _strategiesByEvent = _byEvent.ToFrozenDictionary(e => e.Key, e => Strategies(e.Value), StringComparer.Ordinal);
         _plansByEvent = _byEvent.ToFrozenDictionary(
             e => e.Key, e => new ClickCountPlan(e.Value.SelectMany(t => t.ClickCounts), clickFilters.Length), StringComparer.Ordinal);
@@ -90,6 +94,16 @@ public sealed class CompiledCatalog
     {
         ArgumentNullException.ThrowIfNull(eventType);
         return _byEvent.TryGetValue(eventType, out var triggers) ? triggers : ReadOnlySpan<CompiledTrigger>.Empty;
+    }
+
+    /// <summary>
+    /// The triggers woken by <paramref name="eventType"/> (those of <see cref="ForEvent"/>, in the same
+    /// order) compiled into one decision structure; empty for an unknown type.
+    /// </summary>
+    public TriggerDecision DecisionFor(string eventType)
+    {
+        ArgumentNullException.ThrowIfNull(eventType);
+        return _decisionsByEvent.TryGetValue(eventType, out var decision) ? decision : _noDecision;
     }
 
     /// <summary>

@@ -24,6 +24,14 @@ public sealed class CompiledTrigger
 
     public TriggerDefinition Definition { get; }
 
+    /// <summary>Its compiled conditions: the first <see cref="RootCount"/> are the root's, cheapest first.</summary>
+    internal ReadOnlySpan<ConditionNode> Nodes => _nodes;
+
+    internal int RootCount => _rootCount;
+
+    /// <summary>Enabled with no active window: active at every instant.</summary>
+    internal bool IsAlwaysActive => _enabled && _activeFromTicks == long.MinValue && _activeUntilTicks == long.MaxValue;
+
     /// <summary>The count questions among its conditions.</summary>
     internal IEnumerable<ClickCount> ClickCounts => _nodes.Where(n => n.Count is not null).Select(n => n.Count!);
 

@@ -57,7 +57,7 @@ internal static class ConditionEvaluator
         return holds;
     }
 
-    private static bool Holds<TFacts>(in ConditionNode node, TFacts facts)
+    internal static bool Holds<TFacts>(in ConditionNode node, TFacts facts)
         where TFacts : IFactSource
     {
         switch (node.Kind)
