@@ -11,7 +11,9 @@ public sealed partial class ShopperGrain : IShopperFlushGrain
     {
         // A lull in the shopper's events: a good moment to give back list slack (an idle grain keeps it).
         _model.TrimExcess();
-        if (_dirty) await WriteAsync();
+        if (!_dirty) return;
+        // Nobody waits for this write: a storage queue lets the writes of events being answered go first.
+        using (DeferrableWrites.Mark()) await WriteAsync();
     }
 
     private void ScheduleLazyWrite()

@@ -8,6 +8,8 @@ public sealed class PersonalizeMetrics : IDisposable
     public const string MeterName = "Personalize";
     public const string KindTag = "kind";
     public const string SourceTag = "source";
+    /// <summary>On the storage write wait: true for a write no caller waits for (a lazy flush), queued after the others.</summary>
+    public const string DeferredTag = "deferred";
 
     private readonly Meter _meter;
 

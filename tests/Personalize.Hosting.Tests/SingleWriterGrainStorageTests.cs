@@ -52,6 +52,31 @@ public sealed class SingleWriterGrainStorageTests
     }
 
     [Fact]
+    public async Task Queued_writes_a_caller_waits_on_go_before_deferrable_ones()
+    {
+        var inner = new RecordingStorage(work: TimeSpan.Zero);
+        using var storage = new SingleWriterGrainStorage(inner);
+        var release = new TaskCompletionSource();
+        inner.Hold = release.Task;
+
+        var first = storage.WriteStateAsync("s", GrainId.Create("g", "first"), new GrainState<int>());
+        Task flush1, flush2;
+        using (DeferrableWrites.Mark())
+        {
+            flush1 = storage.WriteStateAsync("s", GrainId.Create("g", "flush1"), new GrainState<int>());
+            flush2 = storage.WriteStateAsync("s", GrainId.Create("g", "flush2"), new GrainState<int>());
+        }
+        var basket = storage.WriteStateAsync("s", GrainId.Create("g", "basket"), new GrainState<int>());
+        Assert.False(DeferrableWrites.IsMarked);
+
+        inner.Hold = null;
+        release.SetResult();
+        await Task.WhenAll(first, flush1, flush2, basket).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal(["first", "basket", "flush1", "flush2"], inner.Written);
+    }
+
+    [Fact]
     public async Task A_failed_write_fails_its_own_caller_only_and_the_writer_goes_on()
     {
         var inner = new RecordingStorage(work: TimeSpan.FromMilliseconds(1)) { FailFor = "bad" };
