@@ -77,6 +77,30 @@ public sealed class SingleWriterGrainStorageTests
     }
 
     [Fact]
+    public async Task Another_write_to_the_database_takes_its_turn_with_the_state_writes()
+    {
+        var inner = new RecordingStorage(work: TimeSpan.Zero);
+        using var storage = new SingleWriterGrainStorage(inner);
+        var release = new TaskCompletionSource();
+        inner.Hold = release.Task;
+        var first = storage.WriteStateAsync("s", GrainId.Create("g", "first"), new GrainState<int>());
+
+        var reminderWritten = false;
+        var reminder = storage.RunWriteAsync(() =>
+        {
+            reminderWritten = true;
+            return Task.CompletedTask;
+        });
+        await Task.Delay(50);
+        Assert.False(reminderWritten);
+
+        inner.Hold = null;
+        release.SetResult();
+        await Task.WhenAll(first, reminder).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.True(reminderWritten);
+    }
+
+    [Fact]
     public async Task A_failed_write_fails_its_own_caller_only_and_the_writer_goes_on()
     {
         var inner = new RecordingStorage(work: TimeSpan.FromMilliseconds(1)) { FailFor = "bad" };

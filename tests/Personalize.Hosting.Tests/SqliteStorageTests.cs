@@ -1,3 +1,4 @@
+using Personalize.Hosting.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -159,6 +160,9 @@ public sealed class SqliteStorageTests : IDisposable
         var connectionString = _directory.SqliteConnectionString();
         await using var cluster = await TestClusters.StartAsync("Sqlite", connectionString, _serviceId);
         var grain = cluster.Client.GetGrain<ICounterGrain>("reminded");
+        // Reminder rows are written in turn with grain state, never beside it (SingleWriterReminderTable).
+        var silo = cluster.Silos[0];
+        Assert.IsType<SingleWriterReminderTable>(silo.ServiceProvider.GetRequiredService<IReminderTable>());
 
         await grain.RegisterReminder("wake-up");
         Assert.True(await grain.HasReminder("wake-up"));

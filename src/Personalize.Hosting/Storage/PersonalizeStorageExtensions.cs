@@ -78,6 +78,7 @@ public static class PersonalizeStorageExtensions
             options.Invariant = invariant;
             options.ConnectionString = connectionString;
         });
+        if (dialect == SchemaDialect.Sqlite) QueueReminderWrites(silo.Services);
         return silo;
     }
 
@@ -156,6 +157,18 @@ public static class PersonalizeStorageExtensions
         throw new ArgumentException(
             $"Unknown clustering '{clustering}' (Personalize:Cluster:Clustering). Use Localhost or Postgres.",
             nameof(clustering));
+    }
+
+    /// <summary>The reminder table's writes join the grain state writes' queue (SingleWriterReminderTable says why).</summary>
+    private static void QueueReminderWrites(IServiceCollection services)
+    {
+        var registered = services.Last(d => d.ServiceType == typeof(IReminderTable) && !d.IsKeyedService);
+        services.Remove(registered);
+        services.AddSingleton<IReminderTable>(sp => new SingleWriterReminderTable(
+            (IReminderTable)(registered.ImplementationInstance
+                ?? registered.ImplementationFactory?.Invoke(sp)
+                ?? ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!)),
+            (SingleWriterGrainStorage)sp.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default)));
     }
 
     private static void AddSchemaInstall(IServiceCollection services, SchemaTarget target)

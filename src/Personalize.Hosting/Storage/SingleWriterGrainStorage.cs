@@ -65,6 +65,16 @@ public sealed class SingleWriterGrainStorage : IGrainStorage, IDisposable
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         OneAtATime(() => _inner.ClearStateAsync(stateName, grainId, grainState));
 
+    /// <summary>
+    /// Runs another write to the same database (a reminder row) in turn with the grain state writes, so it
+    /// neither meets SQLITE_BUSY nor makes one of them meet it.
+    /// </summary>
+    public Task RunWriteAsync(Func<Task> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        return OneAtATime(write);
+    }
+
     /// <summary>Stops the writer thread once the writes already queued are written.</summary>
     public void Dispose()
     {
