@@ -13,6 +13,8 @@ public static class GrainServiceCollectionExtensions
         services.AddOptions<NudgeOptions>()
             .Bind(configuration.GetSection(NudgeOptions.Section))
             .Validate(o => o.MaxPerShopperPerHour >= 1, $"{NudgeOptions.Section}:MaxPerShopperPerHour must be at least 1")
+            .Validate(o => o.ClickFlushDelay > TimeSpan.Zero, $"{NudgeOptions.Section}:ClickFlushDelay must be positive")
+            .Validate(o => o.ClickFlushesInFlight >= 1, $"{NudgeOptions.Section}:ClickFlushesInFlight must be at least 1")
             .ValidateOnStart();
         services.AddSingleton<TriggerCatalogCache>();
         services.AddHostedService(sp => sp.GetRequiredService<TriggerCatalogCache>());

@@ -9,11 +9,20 @@ namespace Personalize.Grains;
 /// ever had one. The write itself runs in the grain's own turn (<see cref="IShopperFlushGrain.FlushAsync"/>),
 /// never here; a deactivating shopper writes for itself and is forgotten, so no call wakes it again.
 /// </summary>
+/// <remarks>
+/// At most <see cref="NudgeOptions.ClickFlushesInFlight"/> flushes are under way at once; the next due one
+/// goes when one answers. Shoppers come due in waves (all who browsed in the same second), and a flush holds
+/// its shopper's turn until the write is done. Sent all at once, a wave of a thousand flushes held a thousand
+/// shoppers behind a thousand writes, and their events and pushes waited with them (loadtests/README.md);
+/// waiting here, a due shopper holds nothing and its own next write carries its clicks anyway.
+/// </remarks>
 public sealed class ShopperFlushScheduler : IDisposable
 {
     private readonly IGrainFactory _grains;
     private readonly TimeProvider _time;
     private readonly TimeSpan _delay;
+    private readonly int _maxInFlight;
+    private readonly Action<Task> _answered;
     private readonly Lock _lock = new();
     // Due times are now + a fixed delay, so arrival order is due order. A shopper forgotten and scheduled
     // again leaves a stale entry, told apart by its due time not matching the pending one.
@@ -21,6 +30,8 @@ public sealed class ShopperFlushScheduler : IDisposable
     private readonly Dictionary<GrainId, DateTimeOffset> _pending = [];
     private readonly ITimer _timer;
     private bool _armed;
+    private int _inFlight;
+    private bool _disposed;
 
     public ShopperFlushScheduler(IGrainFactory grains, TimeProvider time, IOptions<NudgeOptions> options)
     {
@@ -28,6 +39,8 @@ public sealed class ShopperFlushScheduler : IDisposable
         _grains = grains;
         _time = time;
         _delay = options.Value.ClickFlushDelay;
+        _maxInFlight = options.Value.ClickFlushesInFlight;
+        _answered = _ => Answered();
         _timer = time.CreateTimer(static s => ((ShopperFlushScheduler)s!).FlushDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -35,6 +48,12 @@ public sealed class ShopperFlushScheduler : IDisposable
     public bool IsScheduled(GrainId shopper)
     {
         lock (_lock) return _pending.ContainsKey(shopper);
+    }
+
+    /// <summary>Flushes sent and not yet answered.</summary>
+    public int InFlight
+    {
+        get { lock (_lock) return _inFlight; }
     }
 
     /// <summary>Asks <paramref name="shopper"/> to flush after the delay; a shopper already waiting keeps its earlier time.</summary>
@@ -45,7 +64,7 @@ public sealed class ShopperFlushScheduler : IDisposable
             var due = _time.GetUtcNow() + _delay;
             if (!_pending.TryAdd(shopper, due)) return;
             _queue.Enqueue((shopper, due));
-            if (!_armed) Arm(due);
+            if (!_armed && _inFlight < _maxInFlight) Arm(due);
         }
     }
 
@@ -55,7 +74,11 @@ public sealed class ShopperFlushScheduler : IDisposable
         lock (_lock) _pending.Remove(shopper);
     }
 
-    public void Dispose() => _timer.Dispose();
+    public void Dispose()
+    {
+        lock (_lock) _disposed = true;
+        _timer.Dispose();
+    }
 
     private void FlushDue()
     {
@@ -63,8 +86,10 @@ public sealed class ShopperFlushScheduler : IDisposable
         lock (_lock)
         {
             _armed = false;
+            if (_disposed) return;
             var now = _time.GetUtcNow();
-            while (_queue.TryPeek(out var head))
+            // Full: the next answer comes back here and takes the next due shopper.
+            while (_inFlight < _maxInFlight && _queue.TryPeek(out var head))
             {
                 if (!_pending.TryGetValue(head.Shopper, out var pendingDue) || pendingDue != head.Due)
                 {
@@ -78,6 +103,7 @@ public sealed class ShopperFlushScheduler : IDisposable
                 }
                 _queue.Dequeue();
                 _pending.Remove(head.Shopper);
+                _inFlight++;
                 (due ??= []).Add(head.Shopper);
             }
             // A burst leaves both sized for its peak; give that back once everyone is written.
@@ -87,9 +113,27 @@ public sealed class ShopperFlushScheduler : IDisposable
                 _pending.TrimExcess();
             }
         }
-        // One-way calls: nothing is awaited here, and a failed write is the grain's to report.
+        // Nothing is awaited here; a failed write is the grain's to report, and its answer frees the slot all the same.
         if (due is null) return;
-        foreach (var shopper in due) _ = _grains.GetGrain<IShopperFlushGrain>(shopper).FlushAsync();
+        foreach (var shopper in due)
+        {
+            Task flushed;
+            try
+            {
+                flushed = _grains.GetGrain<IShopperFlushGrain>(shopper).FlushAsync();
+            }
+            catch (Exception ex)
+            {
+                flushed = Task.FromException(ex);
+            }
+            flushed.ContinueWith(_answered, TaskScheduler.Default);
+        }
+    }
+
+    private void Answered()
+    {
+        lock (_lock) _inFlight--;
+        FlushDue();
     }
 
     private void Arm(DateTimeOffset due)

@@ -133,6 +133,47 @@ public sealed class StorageWriteTests(ClusterFixture fixture)
         Assert.DoesNotContain(Id(shopperId), active);
     }
 
+    [Fact]
+    public async Task A_wave_of_due_flushes_goes_a_few_at_a_time_and_the_shoppers_waiting_their_turn_stay_free()
+    {
+        var limit = new NudgeOptions().ClickFlushesInFlight;
+        var ids = Enumerable.Range(0, limit + 6).Select(_ => NewId("w")).ToArray();
+        foreach (var id in ids) FaultyStorage.HoldWrites(id);
+        try
+        {
+            foreach (var id in ids) await fixture.Grains.GetGrain<IShopperGrain>(id).TrackAsync(Event(EventTypes.ProductView, "p1"));
+            var before = ids.ToDictionary(id => id, FaultyStorage.Writes);
+
+            // The whole wave comes due at once; only `limit` flushes are sent, and they sit on the slow storage.
+            ClusterFixture.Clock.Advance(Delay);
+            Assert.True(await UntilAsync(() => FaultyStorage.Held(ids) == limit), $"held {FaultyStorage.Held(ids)}");
+            await Task.Delay(200);
+            Assert.Equal(limit, FaultyStorage.Held(ids));
+            Assert.Equal(limit, Scheduler.InFlight);
+
+            // A shopper still waiting for its flush is not held by it: its clicks are answered at once.
+            var waiting = ids.First(id => Scheduler.IsScheduled(Id(id)));
+            await fixture.Grains.GetGrain<IShopperGrain>(waiting).TrackAsync(Event(EventTypes.PageView)).WaitAsync(TimeSpan.FromSeconds(10));
+
+            // Storage recovers: every shopper of the wave is written once, a few at a time, and nothing is left.
+            foreach (var id in ids) FaultyStorage.Release(id);
+            foreach (var id in ids) Assert.Equal(before[id] + 1, await WritesAfterAsync(id, before[id]));
+            Assert.True(await UntilAsync(() => Scheduler.InFlight == 0), $"in flight {Scheduler.InFlight}");
+            Assert.All(ids, id => Assert.False(Scheduler.IsScheduled(Id(id))));
+        }
+        finally
+        {
+            foreach (var id in ids) FaultyStorage.Release(id);
+        }
+    }
+
+    private static async Task<bool> UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(20);
+        return condition();
+    }
+
     private static TimeSpan Delay => new NudgeOptions().ClickFlushDelay;
 
     private ShopperFlushScheduler Scheduler =>

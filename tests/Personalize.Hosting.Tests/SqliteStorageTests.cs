@@ -155,6 +155,18 @@ public sealed class SqliteStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task The_silo_checkpoints_the_log_itself_so_state_writes_do_not()
+    {
+        await using var cluster = await TestClusters.StartAsync("Sqlite", _directory.SqliteConnectionString(), _serviceId);
+        var checkpointer = cluster.Silos[0].ServiceProvider.GetRequiredService<SqliteCheckpointer>();
+        for (var i = 0; i < 20; i++) await cluster.Client.GetGrain<ICounterGrain>($"ckpt-{i}").Increment();
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (checkpointer.Checkpoints == 0 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        Assert.True(checkpointer.Checkpoints > 0);
+    }
+
+    [Fact]
     public async Task Reminders_register_read_and_unregister_through_the_sqlite_table()
     {
         var connectionString = _directory.SqliteConnectionString();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Orleans;
 using Orleans.Hosting;
 using Orleans.Messaging;
@@ -72,6 +73,8 @@ public static class PersonalizeStorageExtensions
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default,
                 (services, _) => new SingleWriterGrainStorage(
                     services.GetRequiredKeyedService<IGrainStorage>(SqliteInnerStorage), services.GetService<PersonalizeMetrics>()));
+            silo.Services.AddSingleton(services => new SqliteCheckpointer(connectionString, services.GetRequiredService<ILogger<SqliteCheckpointer>>()));
+            silo.Services.AddHostedService(services => services.GetRequiredService<SqliteCheckpointer>());
         }
         silo.UseAdoNetReminderService(options =>
         {
