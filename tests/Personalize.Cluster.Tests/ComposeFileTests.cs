@@ -109,6 +109,8 @@ public sealed partial class ComposeFileTests
         Assert.Contains("FROM mcr.microsoft.com/dotnet/aspnet:10.0", text);
         Assert.Contains($"dotnet publish src/{project}/{project}.csproj", text);
         Assert.Contains($"ENTRYPOINT [\"dotnet\", \"{project}.dll\"]", text);
+        // The GC setting the load tests measure with (the self-hosted gateway gets the same variable).
+        Assert.Contains("ENV DOTNET_GCgen0size=0x4000000", text);
     }
 
     /// <summary>Every key the programs read: the settings classes' properties under their sections, plus host keys.</summary>
