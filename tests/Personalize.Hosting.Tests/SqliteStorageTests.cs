@@ -2,7 +2,9 @@ using Personalize.Hosting.Storage;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans;
 using Orleans.Configuration;
+using Orleans.Runtime;
 using Orleans.Storage;
 using Orleans.TestingHost;
 
@@ -152,6 +154,43 @@ public sealed class SqliteStorageTests : IDisposable
         var payload = await SchemaInstallerTests.ScalarAsync<byte[]>(connection,
             $"SELECT PayloadBinary FROM OrleansStorage WHERE GrainIdExtensionString = '{key}'");
         return payload[0];
+    }
+
+    [Fact]
+    public async Task A_queued_write_stores_the_state_as_it_was_when_asked_and_a_failed_one_leaves_nothing_behind()
+    {
+        await using var cluster = await TestClusters.StartAsync("Sqlite", _directory.SqliteConnectionString(), _serviceId);
+        var storage = Assert.IsType<SingleWriterGrainStorage>(
+            cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(StorageNames.Default));
+        var id = GrainId.Create("counter", "snapshot");
+        var state = new GrainState<CounterState> { State = new CounterState { Value = 1 } };
+        await storage.WriteStateAsync("counter", id, state);
+
+        // Another write holds the writer; this one queues, and the state changes while it waits.
+        var writerHeld = new TaskCompletionSource();
+        var holding = storage.RunWriteAsync(() => writerHeld.Task);
+        state.State.Value = 2;
+        var queued = storage.WriteStateAsync("counter", id, state);
+        state.State.Value = 3;
+        writerHeld.SetResult();
+        await Task.WhenAll(holding, queued).WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(2, await ReadValueAsync(storage, id));
+
+        // A write refused (behind another writer's version) stores nothing; the next write stores its own state.
+        var current = state.ETag;
+        (state.ETag, state.State.Value) = ("1", 50);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("counter", id, state));
+        Assert.Equal(2, await ReadValueAsync(storage, id));
+        (state.ETag, state.State.Value) = (current, 4);
+        await storage.WriteStateAsync("counter", id, state);
+        Assert.Equal(4, await ReadValueAsync(storage, id));
+    }
+
+    private static async Task<int> ReadValueAsync(IGrainStorage storage, GrainId id)
+    {
+        var read = new GrainState<CounterState>();
+        await storage.ReadStateAsync("counter", id, read);
+        return read.State!.Value;
     }
 
     [Fact]

@@ -64,15 +64,18 @@ public static class PersonalizeStorageExtensions
             // instead of the providers' default Newtonsoft JSON, the largest CPU item of a state write under load
             // (loadtests/README.md). Orleans' GrainStorageSerializer falls back to JSON for rows an earlier build
             // wrote that way; their next write stores them in binary.
-            options.GrainStorageSerializer = new GrainStorageSerializer(
-                new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
-                ActivatorUtilities.CreateInstance<JsonGrainStorageSerializer>(services));
+            // Under SQLite it is wrapped so that the write queue serializes a state before queueing its write.
+            options.GrainStorageSerializer = dialect == SchemaDialect.Sqlite
+                ? services.GetRequiredService<StateSnapshotSerializer>()
+                : BinaryStateSerializer(services);
         }));
         if (dialect == SchemaDialect.Sqlite)
         {
+            silo.Services.AddSingleton(services => new StateSnapshotSerializer(BinaryStateSerializer(services)));
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default,
                 (services, _) => new SingleWriterGrainStorage(
-                    services.GetRequiredKeyedService<IGrainStorage>(SqliteInnerStorage), services.GetService<PersonalizeMetrics>()));
+                    services.GetRequiredKeyedService<IGrainStorage>(SqliteInnerStorage), services.GetService<PersonalizeMetrics>(),
+                    services.GetRequiredService<StateSnapshotSerializer>()));
             silo.Services.AddSingleton(services => new SqliteCheckpointer(connectionString, services.GetRequiredService<ILogger<SqliteCheckpointer>>()));
             silo.Services.AddHostedService(services => services.GetRequiredService<SqliteCheckpointer>());
         }
@@ -161,6 +164,10 @@ public static class PersonalizeStorageExtensions
             $"Unknown clustering '{clustering}' (Personalize:Cluster:Clustering). Use Localhost or Postgres.",
             nameof(clustering));
     }
+
+    private static GrainStorageSerializer BinaryStateSerializer(IServiceProvider services) => new(
+        new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+        ActivatorUtilities.CreateInstance<JsonGrainStorageSerializer>(services));
 
     /// <summary>The reminder table's writes join the grain state writes' queue (SingleWriterReminderTable says why).</summary>
     private static void QueueReminderWrites(IServiceCollection services)

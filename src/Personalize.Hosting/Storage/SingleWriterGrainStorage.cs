@@ -32,11 +32,17 @@ namespace Personalize.Hosting.Storage;
 /// then completes the grain's task with continuations run asynchronously: the grains resume on their own
 /// schedulers, in parallel, and the writer goes straight on to the next write.
 /// </para>
+/// <para>
+/// Given a <see cref="StateSnapshotSerializer"/> (the provider's serializer), a state is serialized when its
+/// write is asked for, by the asking grain, and the writer only stores the bytes: the state as it was at that
+/// call, which is what the caller asked to store.
+/// </para>
 /// </remarks>
 public sealed class SingleWriterGrainStorage : IGrainStorage, IDisposable
 {
     private readonly IGrainStorage _inner;
     private readonly PersonalizeMetrics? _metrics;
+    private readonly StateSnapshotSerializer? _snapshots;
     private readonly Lock _gate = new();
     private readonly Queue<QueuedWrite> _queue = new();
     // Writes no caller waits for (DeferrableWrites: lazy click flushes) go after every write a caller waits on.
@@ -47,11 +53,12 @@ public sealed class SingleWriterGrainStorage : IGrainStorage, IDisposable
     private bool _busy;
     private bool _disposed;
 
-    public SingleWriterGrainStorage(IGrainStorage inner, PersonalizeMetrics? metrics = null)
+    public SingleWriterGrainStorage(IGrainStorage inner, PersonalizeMetrics? metrics = null, StateSnapshotSerializer? snapshots = null)
     {
         ArgumentNullException.ThrowIfNull(inner);
         _inner = inner;
         _metrics = metrics;
+        _snapshots = snapshots;
         _writer = new Thread(DrainLoop) { IsBackground = true, Name = "Personalize SQLite writer" };
         _writer.Start();
     }
@@ -59,8 +66,20 @@ public sealed class SingleWriterGrainStorage : IGrainStorage, IDisposable
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         _inner.ReadStateAsync(stateName, grainId, grainState);
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        OneAtATime(() => _inner.WriteStateAsync(stateName, grainId, grainState));
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (_snapshots is not { } snapshots) return OneAtATime(() => _inner.WriteStateAsync(stateName, grainId, grainState));
+        BinaryData bytes;
+        try
+        {
+            bytes = snapshots.Take(grainState.State);
+        }
+        catch (Exception ex)
+        {
+            return Task.FromException(ex);
+        }
+        return OneAtATime(() => snapshots.WriteWith(grainState.State, bytes, () => _inner.WriteStateAsync(stateName, grainId, grainState)));
+    }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         OneAtATime(() => _inner.ClearStateAsync(stateName, grainId, grainState));
