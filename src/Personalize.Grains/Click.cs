@@ -10,7 +10,7 @@ namespace Personalize.Grains;
 /// one 104-byte object. The properties give everything back as the event had it (times in UTC).
 /// </summary>
 [GenerateSerializer, Alias("Personalize.Click")]
-public sealed class Click
+public sealed partial class Click
 {
     [Id(0)] private byte _type;
     [Id(1)] private long _atTicks;

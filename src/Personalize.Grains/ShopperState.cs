@@ -70,7 +70,22 @@ public sealed class ShopperState
 
     // Ids from 50 on belong to the memory work (issue 6).
     /// <summary>The click ring, oldest first, in compact form; feeds <c>count</c> conditions and <c>recentEvents</c>.</summary>
-    [Id(50)] public List<Click> Clicks { get; set; } = [];
+    public List<Click> Clicks { get => _clicks; set => _clicks = value; }
+    [NonSerialized] private List<Click> _clicks = [];
+    /// <summary>The ring as rows written before the packed form hold it (a graph of clicks); read, never written.</summary>
+    [Id(50)]
+    internal List<Click>? ClicksAsObjects
+    {
+        get => null;
+        set { if (value is not null) Clicks = value; }
+    }
+    /// <summary>The ring as stored (<see cref="Click.PackRing"/>): one array instead of a click object each.</summary>
+    [Id(52)]
+    internal byte[]? ClicksPacked
+    {
+        get => Clicks.Count == 0 ? null : Click.PackRing(Clicks);
+        set { if (value is not null) Clicks = Click.UnpackRing(value); }
+    }
     /// <summary>
     /// 64-bit hashes of recent event ids (<see cref="EventIdHash"/>), oldest first, for idempotency: 8 bytes
     /// each instead of the id string. With at most <see cref="ShopperLimits.SeenEventIds"/> remembered, a

@@ -112,6 +112,68 @@ public sealed class CompactStateTests(ClusterFixture fixture)
         Assert.Equal(state.SeenEventIds, copy.SeenEventIds);
     }
 
+    [Fact]
+    public void The_packed_ring_gives_back_every_click_as_it_was_in_a_fraction_of_the_bytes()
+    {
+        var serializer = Serializer();
+        var ring = ClickRingSamples.Ring();
+        var state = new ShopperState { Clicks = ring };
+
+        var bytes = serializer.SerializeToArray(state);
+        var copy = serializer.Deserialize<ShopperState>(bytes)!;
+
+        Assert.Equal(ring.Select(c => c.ToEvent()), copy.Clicks.Select(c => c.ToEvent()));
+        Assert.Equal(ring.Count, copy.Clicks.Capacity);
+        // Equal product ids come back as one string, as the ring kept them before it was stored.
+        var first = copy.Clicks.First(c => c.ProductId == "sku-3");
+        Assert.All(copy.Clicks.Where(c => c.ProductId == "sku-3"), c => Assert.Same(first.ProductId, c.ProductId));
+        var asObjects = File.ReadAllBytes(LegacyFixture).Length;
+        Assert.True(bytes.Length * 2 < asObjects, $"packed {bytes.Length} B against {asObjects} B as click objects");
+    }
+
+    [Fact]
+    public void A_ring_stored_as_click_objects_by_an_earlier_build_is_read_whole_and_written_packed()
+    {
+        // Written by the build before the packed ring (ClickRingSamples.Ring(), 3 orders, one basket line).
+        var serializer = Serializer();
+        var legacy = serializer.Deserialize<ShopperState>(File.ReadAllBytes(LegacyFixture))!;
+
+        Assert.Equal(ClickRingSamples.Ring().Select(c => c.ToEvent()), legacy.Clicks.Select(c => c.ToEvent()));
+        Assert.Equal(3, legacy.Orders);
+        Assert.Equal("sku-1", Assert.Single(legacy.Basket).ProductId);
+        Assert.Null(legacy.ClicksAsObjects);
+        Assert.NotNull(legacy.ClicksPacked);
+
+        var again = serializer.Deserialize<ShopperState>(serializer.SerializeToArray(legacy))!;
+        Assert.Equal(legacy.Clicks.Select(c => c.ToEvent()), again.Clicks.Select(c => c.ToEvent()));
+    }
+
+    [Fact]
+    public void An_empty_ring_is_stored_as_nothing_and_read_as_an_empty_ring()
+    {
+        var serializer = Serializer();
+        var state = new ShopperState();
+        Assert.Null(state.ClicksPacked);
+
+        var copy = serializer.Deserialize<ShopperState>(serializer.SerializeToArray(state))!;
+        Assert.Empty(copy.Clicks);
+        copy.Clicks.Add(ClickRingSamples.Ring(1)[0]);
+    }
+
+    [Fact]
+    public void Damaged_ring_bytes_are_refused_rather_than_read_as_fewer_clicks()
+    {
+        var packed = Click.PackRing(ClickRingSamples.Ring(10));
+        Assert.Equal(10, Click.UnpackRing(packed).Count);
+
+        Assert.Throws<InvalidDataException>(() => Click.UnpackRing(packed.AsSpan(0, packed.Length - 1)));
+        Assert.Throws<InvalidDataException>(() => Click.UnpackRing([.. packed, 0]));
+        Assert.Throws<InvalidDataException>(() => Click.UnpackRing([2, .. packed.AsSpan(1)]));
+        Assert.Throws<InvalidDataException>(() => Click.UnpackRing([]));
+    }
+
+    private static string LegacyFixture => Path.Combine(AppContext.BaseDirectory, "Fixtures", "shopper-state-ring-as-objects.bin");
+
     [Theory]
     [InlineData("0f8fad5bd9cb469fa16570867728950e")]
     [InlineData("0f8fad5b-d9cb-469f-a165-70867728950e")]
