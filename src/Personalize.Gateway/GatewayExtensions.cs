@@ -64,6 +64,7 @@ public static class GatewayExtensions
                 .RequireAuthenticatedUser());
 
         builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024);
+        builder.Services.AddSingleton(typeof(StringKeyedGrains<>));
         builder.Services.AddSingleton<ShopperConnections>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ShopperConnections>());
         return builder;

@@ -186,6 +186,22 @@ public sealed class SqliteStorageTests : IDisposable
         Assert.Equal(4, await ReadValueAsync(storage, id));
     }
 
+    [Fact]
+    public async Task States_are_written_in_the_bytes_orleans_own_storage_serializer_writes()
+    {
+        await using var cluster = await TestClusters.StartAsync("Sqlite", _directory.SqliteConnectionString(), _serviceId);
+        var services = cluster.Silos[0].ServiceProvider;
+        var snapshots = services.GetRequiredService<StateSnapshotSerializer>();
+        var orleans = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>());
+        var state = new CounterState { Value = 123_456 };
+
+        var taken = snapshots.Take(state).ToArray();
+
+        Assert.Equal(orleans.Serialize(state).ToArray(), taken);
+        Assert.Equal(123_456, snapshots.Deserialize<CounterState>(BinaryData.FromBytes(taken))!.Value);
+        Assert.Equal(taken, snapshots.Serialize(state).ToArray());
+    }
+
     private static async Task<int> ReadValueAsync(IGrainStorage storage, GrainId id)
     {
         var read = new GrainState<CounterState>();

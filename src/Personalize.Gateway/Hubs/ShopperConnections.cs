@@ -22,6 +22,8 @@ public sealed partial class ShopperConnections(
     TimeProvider time,
     ILogger<ShopperConnections> logger) : BackgroundService, IShopperObserver
 {
+    private StringKeyedGrains<IShopperGrain>? _shoppers;
+
     public static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan FastRenewInterval = TimeSpan.FromSeconds(1);
     /// <summary>
@@ -37,6 +39,9 @@ public sealed partial class ShopperConnections(
     private readonly Dictionary<string, string[]> _connections = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private IShopperObserver? _reference;
+
+    // Made on first use (a benign race: two lookups give equal references), once the client can resolve grain types.
+    private IShopperGrain Shopper(string shopperId) => (_shoppers ??= new StringKeyedGrains<IShopperGrain>(grains)).Get(shopperId);
 
     /// <summary>The reference grains call back on; made lazily because a client may not be connected at start.</summary>
     private IShopperObserver Reference
@@ -54,7 +59,7 @@ public sealed partial class ShopperConnections(
         try
         {
             // Always subscribe: it renews, and it answers the pending pushes for this new connection.
-            var subscription = await grains.GetGrain<IShopperGrain>(shopperId).SubscribeAsync(Reference);
+            var subscription = await Shopper(shopperId).SubscribeAsync(Reference);
             var client = hub.Clients.Client(connectionId);
             foreach (var nudge in subscription.Pending)
             {
@@ -76,7 +81,7 @@ public sealed partial class ShopperConnections(
         if (!Forget(shopperId, connectionId)) return;
         try
         {
-            await grains.GetGrain<IShopperGrain>(shopperId).UnsubscribeAsync(Reference);
+            await Shopper(shopperId).UnsubscribeAsync(Reference);
         }
         catch (Exception ex)
         {
@@ -167,7 +172,7 @@ public sealed partial class ShopperConnections(
         {
             try
             {
-                var subscription = await grains.GetGrain<IShopperGrain>(shopperId).SubscribeAsync(Reference);
+                var subscription = await Shopper(shopperId).SubscribeAsync(Reference);
                 // A new subscription means the grain moved (silo loss): replay what it could not deliver.
                 if (subscription.IsNew && Clients(shopperId) is { } clients)
                     foreach (var nudge in subscription.Pending)

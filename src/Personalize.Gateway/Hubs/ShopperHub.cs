@@ -12,7 +12,8 @@ namespace Personalize.Gateway.Hubs;
 /// never by anything in a payload.
 /// </summary>
 [Authorize(AuthenticationSchemes = JwtBearerDefaults.AuthenticationScheme)]
-public sealed class ShopperHub(IGrainFactory grains, ShopperConnections connections, PersonalizeMetrics metrics) : Hub
+public sealed class ShopperHub(
+    IGrainFactory grains, StringKeyedGrains<IShopperGrain> shoppers, ShopperConnections connections, PersonalizeMetrics metrics) : Hub
 {
     public const string Path = "/hubs/shopper";
 
@@ -36,12 +37,12 @@ public sealed class ShopperHub(IGrainFactory grains, ShopperConnections connecti
             metrics.EventsRejected.Add(1);
             throw new HubException("Invalid event: " + string.Join("; ", problems.Select(p => $"{p.Key} {p.Value}")));
         }
-        var result = await grains.GetGrain<IShopperGrain>(ShopperId).TrackAsync(shopperEvent);
+        var result = await shoppers.Get(ShopperId).TrackAsync(shopperEvent);
         metrics.EventsIngested.Add(1);
         return result;
     }
 
-    public Task<ShopperView> GetState() => grains.GetGrain<IShopperGrain>(ShopperId).GetStateAsync();
+    public Task<ShopperView> GetState() => shoppers.Get(ShopperId).GetStateAsync();
 
     /// <summary>The shopper's one stable referral code and the link to share (claimed on first call).</summary>
     public Task<ReferralLink> GetReferralLink() => grains.GetGrain<IShopperReferralGrain>(ShopperId).GetReferralLinkAsync();

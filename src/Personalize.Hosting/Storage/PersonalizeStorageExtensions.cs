@@ -71,7 +71,7 @@ public static class PersonalizeStorageExtensions
         }));
         if (dialect == SchemaDialect.Sqlite)
         {
-            silo.Services.AddSingleton(services => new StateSnapshotSerializer(BinaryStateSerializer(services)));
+            silo.Services.AddSingleton(services => new StateSnapshotSerializer(services.GetRequiredService<Serializer>(), BinaryStateSerializer(services)));
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default,
                 (services, _) => new SingleWriterGrainStorage(
                     services.GetRequiredKeyedService<IGrainStorage>(SqliteInnerStorage), services.GetService<PersonalizeMetrics>(),

@@ -1,3 +1,4 @@
+using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Personalize.Hosting.Storage;
@@ -5,26 +6,35 @@ namespace Personalize.Hosting.Storage;
 /// <summary>
 /// The grain storage serializer of the SQLite provider, letting <see cref="SingleWriterGrainStorage"/> turn a
 /// state into bytes when its write is asked for, on the asking grain's thread, instead of on the one writer
-/// thread. Under load the writer is the queue every state write waits in, and serialization was about 40 % of
-/// the time a write held it (loadtests/README.md); taken at call time, it runs beside the writer.
+/// thread. Under load the writer is the queue every state write waits in; with states serialized beside it,
+/// a write held it 0.41-0.45 ms instead of 0.58-0.90 ms (loadtests/README.md).
 /// </summary>
 /// <remarks>
+/// <para>
 /// The ADO.NET provider serializes inside its <c>WriteStateAsync</c>. While a write taken this way runs, the
 /// bytes are in flow-local state keyed by the state object, and the provider's call for that object gets them;
-/// any other call (another object, a write not taken ahead, a read) goes to the wrapped serializer. The bytes
-/// live only as long as that one write's call, so a failed write leaves nothing a later write could pick up.
+/// any other call (another object, a write not taken ahead) is serialized then. The bytes live only as long
+/// as that one write's call, so a failed write leaves nothing a later write could pick up.
+/// </para>
+/// <para>
+/// States are written in Orleans' binary format, the bytes <c>OrleansGrainStorageSerializer</c> writes, but
+/// into a pooled buffer and then one array of the exact size: that serializer grows a fresh buffer from 256
+/// bytes for every state, which was over a third of the byte arrays the gateway allocated under load
+/// (allocation samples, loadtests/README.md). Reading goes to <c>reader</c> (binary, and JSON rows of
+/// earlier builds).
+/// </para>
 /// </remarks>
-public sealed class StateSnapshotSerializer(IGrainStorageSerializer inner) : IGrainStorageSerializer
+public sealed class StateSnapshotSerializer(Serializer binary, IGrainStorageSerializer reader) : IGrainStorageSerializer
 {
     private readonly AsyncLocal<Snapshot?> _current = new();
 
     public BinaryData Serialize<T>(T? input) =>
-        _current.Value is { } snapshot && ReferenceEquals(snapshot.State, input) ? snapshot.Bytes : inner.Serialize(input);
+        _current.Value is { } snapshot && ReferenceEquals(snapshot.State, input) ? snapshot.Bytes : Take(input);
 
-    public T? Deserialize<T>(BinaryData input) => inner.Deserialize<T>(input);
+    public T? Deserialize<T>(BinaryData input) => reader.Deserialize<T>(input);
 
     /// <summary>The state's bytes as of now.</summary>
-    public BinaryData Take<T>(T? state) => inner.Serialize(state);
+    public BinaryData Take<T>(T? state) => BinaryData.FromBytes(binary.SerializeToArray(state));
 
     /// <summary>Starts <paramref name="write"/> with <paramref name="bytes"/> standing for <paramref name="state"/>.</summary>
     public Task WriteWith(object? state, BinaryData bytes, Func<Task> write)
