@@ -235,11 +235,7 @@ public sealed partial class Click
             return (long)(zigzag >> 1) ^ -(long)(zigzag & 1);
         }
 
-        public Guid Guid()
-        {
-            var value = new Guid(Take(16));
-            return value;
-        }
+        public Guid Guid() => new(Take(16));
 
         public decimal Decimal()
         {

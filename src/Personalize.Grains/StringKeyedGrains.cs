@@ -7,23 +7,21 @@ namespace Personalize.Grains;
 /// records, per <c>Track</c>). The lookup is done once here; each reference is then the one
 /// <c>GetGrain&lt;T&gt;(key)</c> gives.
 /// </summary>
-public sealed class StringKeyedGrains<T> where T : IGrainWithStringKey
+public sealed class StringKeyedGrains<T>(IGrainFactory grains) where T : IGrainWithStringKey
 {
-    private readonly IGrainFactory _grains;
-    private readonly GrainType _type;
-    private readonly GrainInterfaceType _interface;
-
-    public StringKeyedGrains(IGrainFactory grains)
-    {
-        ArgumentNullException.ThrowIfNull(grains);
-        _grains = grains;
-        var probe = (GrainReference)(object)grains.GetGrain<T>("-");
-        (_type, _interface) = (probe.GrainId.Type, probe.InterfaceType);
-    }
+    // Looked up on first use, when the grain types can be resolved (a race only looks them up twice, equally).
+    private (GrainType Type, GrainInterfaceType Interface)? _types;
 
     public T Get(string key)
     {
         ArgumentNullException.ThrowIfNull(key);
-        return (T)_grains.GetGrain(GrainId.Create(_type, key), _interface);
+        var (type, @interface) = _types ??= TypesOf(grains.GetGrain<T>("-"));
+        return (T)grains.GetGrain(GrainId.Create(type, key), @interface);
+    }
+
+    private static (GrainType, GrainInterfaceType) TypesOf(T probe)
+    {
+        var reference = (GrainReference)(object)probe;
+        return (reference.GrainId.Type, reference.InterfaceType);
     }
 }

@@ -15,6 +15,7 @@ namespace Personalize.Gateway.Hubs;
 /// </summary>
 public sealed partial class ShopperConnections(
     IGrainFactory grains,
+    StringKeyedGrains<IShopperGrain> shoppers,
     IHubContext<ShopperHub> hub,
     PersonalizeMetrics metrics,
     TriggerStatsCollector stats,
@@ -22,8 +23,6 @@ public sealed partial class ShopperConnections(
     TimeProvider time,
     ILogger<ShopperConnections> logger) : BackgroundService, IShopperObserver
 {
-    private StringKeyedGrains<IShopperGrain>? _shoppers;
-
     public static readonly TimeSpan RenewInterval = TimeSpan.FromSeconds(30);
     public static readonly TimeSpan FastRenewInterval = TimeSpan.FromSeconds(1);
     /// <summary>
@@ -39,9 +38,6 @@ public sealed partial class ShopperConnections(
     private readonly Dictionary<string, string[]> _connections = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
     private IShopperObserver? _reference;
-
-    // Made on first use (a benign race: two lookups give equal references), once the client can resolve grain types.
-    private IShopperGrain Shopper(string shopperId) => (_shoppers ??= new StringKeyedGrains<IShopperGrain>(grains)).Get(shopperId);
 
     /// <summary>The reference grains call back on; made lazily because a client may not be connected at start.</summary>
     private IShopperObserver Reference
@@ -59,7 +55,7 @@ public sealed partial class ShopperConnections(
         try
         {
             // Always subscribe: it renews, and it answers the pending pushes for this new connection.
-            var subscription = await Shopper(shopperId).SubscribeAsync(Reference);
+            var subscription = await shoppers.Get(shopperId).SubscribeAsync(Reference);
             var client = hub.Clients.Client(connectionId);
             foreach (var nudge in subscription.Pending)
             {
@@ -81,7 +77,7 @@ public sealed partial class ShopperConnections(
         if (!Forget(shopperId, connectionId)) return;
         try
         {
-            await Shopper(shopperId).UnsubscribeAsync(Reference);
+            await shoppers.Get(shopperId).UnsubscribeAsync(Reference);
         }
         catch (Exception ex)
         {
@@ -166,13 +162,13 @@ public sealed partial class ShopperConnections(
 
     private async Task RenewAllAsync(CancellationToken stoppingToken)
     {
-        string[] shoppers;
-        lock (_lock) shoppers = [.. _connections.Keys];
-        foreach (var shopperId in shoppers)
+        string[] shopperIds;
+        lock (_lock) shopperIds = [.. _connections.Keys];
+        foreach (var shopperId in shopperIds)
         {
             try
             {
-                var subscription = await Shopper(shopperId).SubscribeAsync(Reference);
+                var subscription = await shoppers.Get(shopperId).SubscribeAsync(Reference);
                 // A new subscription means the grain moved (silo loss): replay what it could not deliver.
                 if (subscription.IsNew && Clients(shopperId) is { } clients)
                     foreach (var nudge in subscription.Pending)

@@ -67,11 +67,11 @@ public static class PersonalizeStorageExtensions
             // Under SQLite it is wrapped so that the write queue serializes a state before queueing its write.
             options.GrainStorageSerializer = dialect == SchemaDialect.Sqlite
                 ? services.GetRequiredService<StateSnapshotSerializer>()
-                : BinaryStateSerializer(services);
+                : StateSerializer(services);
         }));
         if (dialect == SchemaDialect.Sqlite)
         {
-            silo.Services.AddSingleton(services => new StateSnapshotSerializer(services.GetRequiredService<Serializer>(), BinaryStateSerializer(services)));
+            silo.Services.AddSingleton(services => new StateSnapshotSerializer(StateSerializer(services)));
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default,
                 (services, _) => new SingleWriterGrainStorage(
                     services.GetRequiredKeyedService<IGrainStorage>(SqliteInnerStorage), services.GetService<PersonalizeMetrics>(),
@@ -165,8 +165,8 @@ public static class PersonalizeStorageExtensions
             nameof(clustering));
     }
 
-    private static GrainStorageSerializer BinaryStateSerializer(IServiceProvider services) => new(
-        new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+    private static GrainStorageSerializer StateSerializer(IServiceProvider services) => new(
+        new BinaryStateSerializer(services.GetRequiredService<Serializer>()),
         ActivatorUtilities.CreateInstance<JsonGrainStorageSerializer>(services));
 
     /// <summary>The reminder table's writes join the grain state writes' queue (SingleWriterReminderTable says why).</summary>

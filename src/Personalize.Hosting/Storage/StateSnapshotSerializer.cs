@@ -1,4 +1,3 @@
-using Orleans.Serialization;
 using Orleans.Storage;
 
 namespace Personalize.Hosting.Storage;
@@ -16,25 +15,18 @@ namespace Personalize.Hosting.Storage;
 /// any other call (another object, a write not taken ahead) is serialized then. The bytes live only as long
 /// as that one write's call, so a failed write leaves nothing a later write could pick up.
 /// </para>
-/// <para>
-/// States are written in Orleans' binary format, the bytes <c>OrleansGrainStorageSerializer</c> writes, but
-/// into a pooled buffer and then one array of the exact size: that serializer grows a fresh buffer from 256
-/// bytes for every state, which was over a third of the byte arrays the gateway allocated under load
-/// (allocation samples, loadtests/README.md). Reading goes to <c>reader</c> (binary, and JSON rows of
-/// earlier builds).
-/// </para>
 /// </remarks>
-public sealed class StateSnapshotSerializer(Serializer binary, IGrainStorageSerializer reader) : IGrainStorageSerializer
+public sealed class StateSnapshotSerializer(IGrainStorageSerializer inner) : IGrainStorageSerializer
 {
     private readonly AsyncLocal<Snapshot?> _current = new();
 
     public BinaryData Serialize<T>(T? input) =>
-        _current.Value is { } snapshot && ReferenceEquals(snapshot.State, input) ? snapshot.Bytes : Take(input);
+        _current.Value is { } snapshot && ReferenceEquals(snapshot.State, input) ? snapshot.Bytes : inner.Serialize(input);
 
-    public T? Deserialize<T>(BinaryData input) => reader.Deserialize<T>(input);
+    public T? Deserialize<T>(BinaryData input) => inner.Deserialize<T>(input);
 
     /// <summary>The state's bytes as of now.</summary>
-    public BinaryData Take<T>(T? state) => BinaryData.FromBytes(binary.SerializeToArray(state));
+    public BinaryData Take<T>(T? state) => inner.Serialize(state);
 
     /// <summary>Starts <paramref name="write"/> with <paramref name="bytes"/> standing for <paramref name="state"/>.</summary>
     public Task WriteWith(object? state, BinaryData bytes, Func<Task> write)
