@@ -11,7 +11,11 @@ namespace Personalize.Grains;
 /// judgement then finds where each window starts (one pass over the clicks' times) and answers each
 /// question with a popcount of its filter's bits within its window.
 /// </summary>
-/// <remarks>A kept match is reused only for the very same (immutable) click, so a ring changed in any other way is still counted right, just matched again.</remarks>
+/// <remarks>
+/// A kept match is reused only for the very same click: the same object in the same <see cref="Click.Version"/>
+/// (a full ring reuses its oldest click object for the newest event), so a ring changed in any other way is
+/// still counted right, just matched again.
+/// </remarks>
 internal sealed class ClickTally
 {
     private CompiledCatalog? _catalog;
@@ -22,6 +26,7 @@ internal sealed class ClickTally
     private Click?[] _clicks = [];
     private ulong[] _matches = []; // filter f's bit for position p: word f * _ringWords + p / 64
     private long[] _ticks = []; // each click's time, so the pass reads arrays instead of chasing a hundred objects
+    private int[] _versions = []; // each kept click's version when it was matched
     private int _start;
     private int _known;
 
@@ -107,11 +112,12 @@ internal sealed class ClickTally
             _ringWords = (size + 63) >> 6;
             _matches = new ulong[_filters * _ringWords];
             _ticks = new long[_clicks.Length];
+            _versions = new int[_clicks.Length];
             _start = _known = 0;
         }
 
         var gone = 0;
-        while (gone < _known && n > 0 && !ReferenceEquals(_clicks[Position(gone)], ring[0]))
+        while (gone < _known && n > 0 && !Knows(Position(gone), ring[0]))
             _clicks[Position(gone++)] = null;
         _start = Position(gone);
         _known -= gone;
@@ -120,8 +126,9 @@ internal sealed class ClickTally
         {
             var at = Position(i);
             var click = ring[i];
-            if (i < _known && ReferenceEquals(_clicks[at], click)) continue;
+            if (i < _known && Knows(at, click)) continue;
             _clicks[at] = click;
+            _versions[at] = click.Version;
             _ticks[at] = click.At.UtcTicks;
             Match(catalog.ClickFilters, click, at);
         }
@@ -129,6 +136,8 @@ internal sealed class ClickTally
             _clicks[Position(i)] = null;
         _known = n;
     }
+
+    private bool Knows(int position, Click click) => ReferenceEquals(_clicks[position], click) && _versions[position] == click.Version;
 
     private int Position(int i)
     {

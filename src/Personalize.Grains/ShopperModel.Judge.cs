@@ -165,7 +165,7 @@ public sealed partial class ShopperModel
         var nudge = BuildNudge(trigger, now);
         State.Outbox.Add(nudge);
         if (State.Outbox.Count > ShopperLimits.Outbox) State.Outbox.RemoveAt(0);
-        AddBounded(State.SentNudges, new SentNudge { NudgeId = nudge.Id, TriggerId = trigger.Id }, ShopperLimits.SentNudges);
+        RememberSent(nudge.Id, trigger.Id);
         _stats.Count(trigger.Id, TriggerCounter.Fired);
         return nudge;
     }
@@ -214,6 +214,21 @@ public sealed partial class ShopperModel
         if (!State.IssuedCodes.TryGetValue(triggerId, out var code))
             State.IssuedCodes[triggerId] = code = prefix + Codes.New(8);
         return code;
+    }
+
+    /// <summary>Remembers a push sent; a full list reuses its oldest entry (as the click ring does) instead of promoting a new one per push.</summary>
+    private void RememberSent(string nudgeId, string triggerId)
+    {
+        var sent = State.SentNudges;
+        if (sent.Count < ShopperLimits.SentNudges)
+        {
+            sent.Add(new SentNudge { NudgeId = nudgeId, TriggerId = triggerId });
+            return;
+        }
+        var reused = sent[0];
+        sent.RemoveAt(0);
+        (reused.NudgeId, reused.TriggerId, reused.Reported) = (nudgeId, triggerId, NudgeReports.None);
+        sent.Add(reused);
     }
 
     /// <summary>Products the shopper viewed, newest first, not already in the basket.</summary>

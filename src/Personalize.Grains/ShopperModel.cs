@@ -121,7 +121,17 @@ public sealed partial class ShopperModel
     private void RecordClick(ShopperEvent e)
     {
         if (State.ConsentWithdrawn) return;
-        AddBounded(State.Clicks, Click.From(e), ShopperLimits.ClickRing);
+        var clicks = State.Clicks;
+        if (clicks.Count < ShopperLimits.ClickRing)
+        {
+            clicks.Add(Click.From(e));
+            return;
+        }
+        // A full ring: the click falling off its start becomes the new one at its end (Click.Overwrite).
+        var reused = clicks[0];
+        clicks.RemoveAt(0);
+        reused.Overwrite(e);
+        clicks.Add(reused);
     }
 
     /// <summary>

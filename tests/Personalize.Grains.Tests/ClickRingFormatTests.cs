@@ -38,7 +38,7 @@ public sealed class ClickRingFormatTests
         select new Guid(a, (short)b, (short)(b >> 16), (byte)c, (byte)(c >> 8), (byte)(c >> 16), (byte)(c >> 24),
             (byte)d, (byte)(d >> 8), (byte)(d >> 16), (byte)(d >> 24));
 
-    private static readonly Gen<Click> AnyClick =
+    private static readonly Gen<ShopperEvent> AnyEvent =
         from type in Gen.Elements(Types)
         from idForm in Gen.Choose(0, 2)
         from guid in Guids
@@ -55,7 +55,7 @@ public sealed class ClickRingFormatTests
         from score in Number
         from nudgeId in Id
         from code in Id
-        select Click.From(new ShopperEvent
+        select new ShopperEvent
         {
             Id = idForm switch { 0 => guid.ToString("N"), 1 => guid.ToString("D"), _ => text },
             Type = type,
@@ -71,6 +71,23 @@ public sealed class ClickRingFormatTests
             Score = score,
             NudgeId = nudgeId,
             ReferralCode = code,
+        };
+
+    private static readonly Gen<Click> AnyClick = AnyEvent.Select(Click.From);
+
+    /// <summary>A full ring reuses its oldest click object for the newest event: the reused one must be that event and nothing of the click it was.</summary>
+    [Property(MaxTest = 300)]
+    public Property A_click_overwritten_with_an_event_is_the_click_made_from_it() =>
+        Prop.ForAll(Arb.From(AnyEvent), Arb.From(AnyEvent), (was, now) =>
+        {
+            var reused = Click.From(was);
+            var version = reused.Version;
+            reused.Overwrite(now);
+            var made = Click.From(now);
+            return (reused.ToEvent() == made.ToEvent()
+                    && Click.PackRing([reused]).AsSpan().SequenceEqual(Click.PackRing([made]))
+                    && reused.Version != version)
+                .Label($"{was.Type} overwritten by {now.Type}");
         });
 
     [Property(MaxTest = 300)]

@@ -30,19 +30,25 @@ public class ClickTallyTests
         return (TriggerParser.TryParse(json, null, out var definition, out _) ? definition! : throw new InvalidOperationException(json), false);
     }));
 
-    /// <summary>One change to the ring: 0 adds a click at its end, 1 drops the oldest, 2 replaces one; the seconds ago of a new click.</summary>
-    public sealed record Change(int Kind, int SecondsAgo, int Type, int Category, bool App, int Index);
+    /// <summary>
+    /// One change to the ring: 0 adds a click at its end, 1 drops the oldest, 2 replaces one, 3 moves the oldest
+    /// click object to the end as a new click (<see cref="Click.Overwrite"/>, what a full ring does); the seconds
+    /// ago of a new click; whether a judgement asks the tally after it (a shopper may send many events between
+    /// judgements that count).
+    /// </summary>
+    public sealed record Change(int Kind, int SecondsAgo, int Type, int Category, bool App, int Index, bool Ask = true);
 
     private static Gen<Change> Changes =>
-        from kind in Gen.Frequency((6, Gen.Constant(0)), (2, Gen.Constant(1)), (1, Gen.Constant(2)))
+        from kind in Gen.Frequency((6, Gen.Constant(0)), (2, Gen.Constant(1)), (1, Gen.Constant(2)), (4, Gen.Constant(3)))
         from secondsAgo in Gen.Frequency((3, Gen.Choose(0, 4000)), (1, Gen.Choose(0, 100_000)))
         from type in Gen.Choose(0, 2)
         from category in Gen.Choose(0, 2)
         from app in Gen.Elements(true, false)
         from index in Gen.Choose(0, 200)
-        select new Change(kind, secondsAgo, type, category, app, index);
+        from ask in Gen.Frequency((3, Gen.Constant(true)), (1, Gen.Constant(false)))
+        select new Change(kind, secondsAgo, type, category, app, index, ask);
 
-    private static Click NewClick(Change c) => new()
+    private static ShopperEvent NewEvent(Change c) => new()
     {
         Id = Guid.NewGuid().ToString("N"),
         Type = new[] { "product_view", "add_to_cart", "search" }[c.Type],
@@ -50,6 +56,16 @@ public class ClickTallyTests
         Channel = c.App ? "app" : null,
         At = Now.AddSeconds(-c.SecondsAgo),
     };
+
+    private static Click NewClick(Change c) => Click.From(NewEvent(c));
+
+    private static void Reuse(List<Click> ring, Change c)
+    {
+        var oldest = ring[0];
+        ring.RemoveAt(0);
+        oldest.Overwrite(NewEvent(c));
+        ring.Add(oldest);
+    }
 
     /// <summary>The reference: newest first, stopping at the first click older than the window.</summary>
     private static int Scan(List<Click> ring, ClickCount count)
@@ -86,8 +102,12 @@ public class ClickTallyTests
                     case 2 when ring.Count > 0:
                         ring[change.Index % ring.Count] = NewClick(change);
                         break;
+                    case 3 when ring.Count > 0:
+                        Reuse(ring, change);
+                        break;
                 }
 
+                if (!change.Ask) continue;
                 tally.Count(Catalog, plan, ring, Now, values);
                 foreach (var count in plan.Counts)
                 {
@@ -97,4 +117,30 @@ public class ClickTallyTests
 
             return true.ToProperty();
         });
+
+    /// <summary>
+    /// A full ring turned over exactly once between two judgements: every click object is where it was, each
+    /// now a different click. Knowing clicks by reference alone would answer from the old matches.
+    /// </summary>
+    [Fact]
+    public void A_ring_whose_every_click_object_was_reused_is_matched_again()
+    {
+        var tally = new ClickTally();
+        var plan = Catalog.CountsFor("add_to_cart");
+        var values = new int[Catalog.ClickCounts.Count];
+        var viewedShoes = new Change(0, 10, Type: 0, Category: 0, App: false, Index: 0);
+        var searchedInApp = new Change(0, 10, Type: 2, Category: 2, App: true, Index: 0);
+        var ring = Enumerable.Range(0, ShopperLimits.ClickRing).Select(_ => NewClick(viewedShoes)).ToList();
+        tally.Count(Catalog, plan, ring, Now, values);
+        var shoes = plan.Counts.ToArray().Single(c => c.Filter.Matches("product_view", null, "shoes", Channels.Web) && !c.Filter.Matches("product_view", null, "hats", Channels.Web));
+        Assert.Equal(ShopperLimits.ClickRing, values[shoes.Slot]);
+
+        var objects = ring.ToList();
+        for (var i = 0; i < ShopperLimits.ClickRing; i++) Reuse(ring, searchedInApp);
+        Assert.Equal(objects, ring); // the same objects in the same places
+        tally.Count(Catalog, plan, ring, Now, values);
+
+        Assert.Equal(0, values[shoes.Slot]);
+        foreach (var count in plan.Counts) Assert.Equal(Scan(ring, count), values[count.Slot]);
+    }
 }
