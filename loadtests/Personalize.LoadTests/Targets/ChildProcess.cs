@@ -45,8 +45,9 @@ public sealed class ChildProcess : IAsyncDisposable
         }
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         info.Environment["DOTNET_gcServer"] = "0";
-        // As the Dockerfiles ship it: a 64 MB gen0 budget (hex), far fewer collections under load.
-        info.Environment["DOTNET_GCgen0size"] = "0x4000000";
+        // As the Dockerfiles ship it: a 64 MB gen0 budget (hex), far fewer collections under load. Another
+        // budget for the servers only (not the load generator) is measured with PERSONALIZE_LT_SERVER_GEN0SIZE.
+        info.Environment["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("PERSONALIZE_LT_SERVER_GEN0SIZE") is { Length: > 0 } budget ? budget : "0x4000000";
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
