@@ -54,6 +54,45 @@ public sealed class ShopperSubscribersTests
         Assert.Equal(2, second.Pushes.Count);
     }
 
+    [Fact]
+    public async Task Pushes_and_renewals_to_live_gateways_allocate_nothing()
+    {
+        var subscribers = new ShopperSubscribers(TimeSpan.FromMinutes(2), _clock);
+        var gateway = new CountingObserver();
+        subscribers.Subscribe(gateway);
+        subscribers.Subscribe(new CountingObserver());
+        Func<IShopperObserver, Task> push = static o => o.PushAsync("s1", Push);
+        // Warm-up: tiered JIT (code at its first tier may allocate where optimized code does not).
+        for (var i = 0; i < 500; i++)
+        {
+            subscribers.Subscribe(gateway);
+            await subscribers.NotifyAsync(push);
+        }
+        await Task.Delay(500);
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            subscribers.Subscribe(gateway);
+            await subscribers.NotifyAsync(push);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(1_500, gateway.Count);
+        Assert.Equal(0, allocated);
+    }
+
+    private sealed class CountingObserver : IShopperObserver
+    {
+        public int Count { get; private set; }
+
+        public Task PushAsync(string shopperId, Nudge nudge)
+        {
+            Count++;
+            return Task.CompletedTask;
+        }
+    }
+
     private sealed class FailingObserver : IShopperObserver
     {
         public Task PushAsync(string shopperId, Nudge nudge) => throw new InvalidOperationException("gateway gone");
