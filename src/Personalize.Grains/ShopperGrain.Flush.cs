@@ -19,17 +19,13 @@ public sealed partial class ShopperGrain : IShopperFlushGrain
     /// A lull in the shopper's events (none for half the flush delay) is when list slack is given back, so an
     /// idle grain keeps none. While the shopper is still browsing, the lists would only grow again at the next
     /// events, each time into a new array that outlived a collection or two: trimmed on every flush, that churn
-    /// was a tenth of what the collector promoted under load. Then a later flush is asked for, to trim in the
-    /// lull that comes.
+    /// was a tenth of what the collector promoted under load. A flush mid-browse leaves the slack to a later
+    /// flush (or deactivation); it asks for no extra call, which added grain calls during silo and gateway faults.
     /// </summary>
     private void TrimInALull()
     {
         var quietFor = services.Options.ClickFlushDelay / 2;
-        if (State.LastEventAt is { } last && services.Time.GetUtcNow() - last < quietFor)
-        {
-            services.Flusher.Schedule(this.GetGrainId());
-            return;
-        }
+        if (State.LastEventAt is { } last && services.Time.GetUtcNow() - last < quietFor) return;
         _model.TrimExcess();
     }
 
