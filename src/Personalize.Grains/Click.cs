@@ -81,8 +81,7 @@ public sealed partial class Click
     /// <remarks>Only for a click no one else holds but the ring (and the tally, which checks <see cref="Version"/>).</remarks>
     internal void Overwrite(ShopperEvent e)
     {
-        var detail = _detail;
-        Set(e, detail);
+        Set(e, reusable: _detail);
         _version++;
     }
 
