@@ -116,20 +116,26 @@ public sealed class ShopperTraffic(LocalCluster cluster, int shoppers, TimeSpan 
         if (run.Connection is not null) await run.Connection.DisposeAsync();
         run.Connection = null;
         var gateway = NextGateway(run);
-        var connection = await OpenAsync(run, gateway);
-        run.Connections++;
+        // Handlers go on before the connection starts, as Personalize.Client does: the gateway replays
+        // pending pushes the moment the connection opens, and a push arriving before its handler is
+        // dropped by the SignalR client.
+        var generation = run.Connections + 1;
+        var connection = await OpenAsync(run, gateway, c =>
+        {
+            foreach (var kind in PushKinds)
+                c.On<JsonElement>(kind, push => run.Pushed(push.GetProperty("id").GetString()!, generation));
+        });
+        run.Connections = generation;
         run.Gateway = gateway;
-        var generation = run.Connections;
-        foreach (var kind in PushKinds)
-            connection.On<JsonElement>(kind, push => run.Pushed(push.GetProperty("id").GetString()!, generation));
         run.Connection = connection;
     }
 
-    private async Task<HubConnection> OpenAsync(ShopperRun run, ServiceProcess gateway)
+    private async Task<HubConnection> OpenAsync(ShopperRun run, ServiceProcess gateway, Action<HubConnection>? handlers = null)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(gateway.BaseUrl + "/hubs/shopper", o => o.AccessTokenProvider = () => Task.FromResult<string?>(run.Token))
             .Build();
+        handlers?.Invoke(connection);
         try
         {
             await connection.StartAsync();
