@@ -42,7 +42,8 @@ public static class Plan
     /// <summary>
     /// For people and releases: the ceiling and the hot path each saturated by a closed loop (their
     /// throughputs are the 50 % ratio), then the hot path at half of its own measured throughput
-    /// with 1,000 shoppers for the latency targets, a connection storm and the referral loop. Every
+    /// with 1,000 shoppers for the latency targets and the echo server at that same rate (the floor those
+    /// latencies stand on), a connection storm and the referral loop. Every
     /// scenario warms up first (10 s unless --warm-up says otherwise), unmeasured.
     /// </summary>
     private static PlannedRun[] Full(LoadTestOptions options)
@@ -66,13 +67,19 @@ public static class Plan
             // would be at or above the hot path's saturation, where queues grow and no p99 target holds.
             new(Defaults(full with { Load = "ramp" }, "hot-path", "hot-path-half"),
                 [.. Correctness, Threshold.PushP99AtMost(10), Threshold.PushP50AtMost(2)],
-                Adjust: (results, settings) => Named(results, "hot-path") is { ThroughputPerSec: > 0 } hot
-                    ? settings with { Rate = Math.Round(hot.ThroughputPerSec * 0.5) }
-                    : settings),
+                Adjust: HalfOfHotPath),
+            // The floor under those latencies: the same clients, rate and load simulation against the echo
+            // server, so what the machine and the load generator add on their own is measured in the same run.
+            new(Defaults(full with { Load = "ramp" }, "echo", "echo-half"), Correctness, Adjust: HalfOfHotPath),
             new(Defaults(full with { Shoppers = options.Shoppers ?? 2000 }, "connect-storm", "connect-storm"), Correctness),
             new(Defaults(full with { Concurrency = options.Concurrency ?? 16 }, "referral-loop", "referral-loop"), Correctness),
         ];
     }
+
+    private static ScenarioSettings HalfOfHotPath(IReadOnlyList<ScenarioResult> results, ScenarioSettings settings) =>
+        Named(results, "hot-path") is { ThroughputPerSec: > 0 } hot
+            ? settings with { Rate = Math.Round(hot.ThroughputPerSec * 0.5) }
+            : settings;
 
     private static ScenarioResult? Named(IReadOnlyList<ScenarioResult> results, string name) =>
         results.FirstOrDefault(r => r.Name == name);

@@ -40,6 +40,25 @@ public sealed class PerformanceSectionTests
     }
 
     [Fact]
+    public void The_echo_run_at_the_half_load_rate_is_reported_as_the_floor_under_its_latencies()
+    {
+        var report = Report(
+            Scenario("echo", throughput: 10_000, pushP50: 0.5, pushP99: 4),
+            Scenario("hot-path", throughput: 6_000, pushP50: 1.5, pushP99: 9),
+            Scenario("hot-path-half", throughput: 3_000, pushP50: 2.5, pushP99: 60),
+            Scenario("echo-half", throughput: 2_990, pushP50: 0.9, pushP99: 11));
+
+        var md = PerformanceSection.Render(new PerformanceSection.Inputs(report, null, []));
+
+        Assert.Contains("echo server at 2,990 events/s (this machine and the load generator alone): event→push p50 0.90 ms, p99 11.0 ms", md, StringComparison.Ordinal);
+        // Only hot-path runs are put against the echo ceiling; the floor run is echo itself.
+        var floorRow = md.Split('\n').Single(l => l.StartsWith("| echo-half |", StringComparison.Ordinal));
+        Assert.Contains("| – |", floorRow, StringComparison.Ordinal);
+        var withoutFloor = PerformanceSection.Render(new PerformanceSection.Inputs(Report(Scenario("echo", 1, 1, 1)), null, []));
+        Assert.DoesNotContain("the floor under it", withoutFloor, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Splice_replaces_only_what_lies_between_the_markers()
     {
         var readme = $"# Title\n\nbefore\n{PerformanceSection.Begin}\nold figure 123\n{PerformanceSection.End}\nafter\n";
@@ -116,8 +135,8 @@ public sealed class PerformanceSectionTests
     private static ScenarioResult Scenario(string name, double throughput, double pushP50, double pushP99, ThresholdResult? failed = null) => new()
     {
         Name = name,
-        Scenario = name == "hot-path-half" ? "hot-path" : name,
-        Target = name == "echo" ? "echo" : "http://127.0.0.1:5080",
+        Scenario = name switch { "hot-path-half" => "hot-path", "echo-half" => "echo", _ => name },
+        Target = name.StartsWith("echo", StringComparison.Ordinal) ? "echo" : "http://127.0.0.1:5080",
         Shoppers = 1000,
         Simulations = ["keep constant 256 copies for 30 s"],
         DurationSeconds = 30,
