@@ -39,28 +39,8 @@ public sealed partial class SqliteCheckpointer(string connectionString, ILogger<
     /// tens of ms at times under load), so it runs on a thread of its own rather than holding one of the
     /// thread pool's few threads, which on a small machine serve every connection and grain call.
     /// </summary>
-    protected override Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var stopped = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var thread = new Thread(() =>
-        {
-            try
-            {
-                Run(stoppingToken);
-                stopped.SetResult();
-            }
-            catch (Exception ex)
-            {
-                stopped.SetException(ex);
-            }
-        })
-        {
-            IsBackground = true,
-            Name = "Personalize SQLite checkpoint",
-        };
-        thread.Start();
-        return stopped.Task;
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.Factory.StartNew(() => Run(stoppingToken), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
     private void Run(CancellationToken stoppingToken)
     {
