@@ -18,7 +18,7 @@ for project in tests/*/*.csproj; do
   echo "== $name"
   if ! dotnet test "$project" -c "$configuration" --no-build -nologo \
       --logger "trx;LogFileName=$name.trx" --results-directory "$results" 2>&1 | tee "$results/$name.log" \
-      | grep -E '^\s*(Passed|Failed|Skipped)!|\[FAIL\]|^\s+Failed |Error Message|Assert\.'; then
+      | grep -E '^\s*(Passed|Failed|Skipped)!|\[FAIL\]|^\s+Failed |Error Message|Assert\.|^\s+(Expected|Actual):|^\s+at Personalize\.'; then
     :
   fi
   grep -qE '^\s*Passed!' "$results/$name.log" || status=1

@@ -10,6 +10,7 @@ public static class GrainServiceCollectionExtensions
     public static IServiceCollection AddPersonalizeGrains(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton<TimeProvider>(ProductClock.Key, static (sp, _) => sp.GetRequiredService<TimeProvider>());
         services.AddOptions<NudgeOptions>()
             .Bind(configuration.GetSection(NudgeOptions.Section))
             .Validate(o => o.MaxPerShopperPerHour >= 1, $"{NudgeOptions.Section}:MaxPerShopperPerHour must be at least 1")

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Personalize.Grains;
 
 [GenerateSerializer, Alias("Personalize.NpsStatsState")]
@@ -11,7 +13,7 @@ public sealed class NpsStatsState
 /// <summary>The cluster's NPS: all-time totals and daily buckets for the 7- and 30-day figures.</summary>
 public sealed class NpsStatsGrain(
     [PersistentState("npsStats", GrainStorage.Default)] IPersistentState<NpsStatsState> store,
-    TimeProvider time)
+    [FromKeyedServices(ProductClock.Key)] TimeProvider time)
     : Grain, INpsStatsGrain
 {
     public const int DaysKept = 30;

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace Personalize.Grains;
@@ -10,7 +11,7 @@ namespace Personalize.Grains;
 /// entries the cache starts over. A failed look-up answers an empty list: a push with fewer products
 /// is better than a failed event.
 /// </summary>
-public sealed partial class RecommendationCache(IGrainFactory grains, TimeProvider time, ILogger<RecommendationCache> logger)
+public sealed partial class RecommendationCache(IGrainFactory grains, [FromKeyedServices(ProductClock.Key)] TimeProvider time, ILogger<RecommendationCache> logger)
 {
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(2);
     public const int MaxProducts = 10_000;

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Personalize.Grains;
 
 [GenerateSerializer, Alias("Personalize.ReferralCodeState")]
@@ -13,7 +15,7 @@ public sealed class ReferralCodeState
 /// </summary>
 public sealed class ReferralCodeGrain(
     [PersistentState("referralCode", GrainStorage.Default)] IPersistentState<ReferralCodeState> code,
-    TimeProvider time) : Grain, IReferralCodeGrain
+    [FromKeyedServices(ProductClock.Key)] TimeProvider time) : Grain, IReferralCodeGrain
 {
     public async Task<bool> ClaimAsync(string shopperId)
     {

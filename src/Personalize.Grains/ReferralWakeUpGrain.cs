@@ -1,10 +1,12 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Personalize.Grains;
 
 /// <summary>
 /// Holds one shopper's referral reminder. It lives beside the shopper grain rather than in it so the
 /// shopper grain's own reminders (idle triggers) stay separate; it keeps nothing but the reminder.
 /// </summary>
-public sealed class ReferralWakeUpGrain(TimeProvider time) : Grain, IReferralWakeUpGrain, IRemindable
+public sealed class ReferralWakeUpGrain([FromKeyedServices(ProductClock.Key)] TimeProvider time) : Grain, IReferralWakeUpGrain, IRemindable
 {
     public const string ReminderName = "referral";
     /// <summary>Retry cadence while a hand-off or a confirmation is waiting; Orleans' minimum reminder period.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace Personalize.Grains;
@@ -33,7 +34,7 @@ public sealed class ShopperFlushScheduler : IDisposable
     private int _inFlight;
     private bool _disposed;
 
-    public ShopperFlushScheduler(IGrainFactory grains, TimeProvider time, IOptions<NudgeOptions> options)
+    public ShopperFlushScheduler(IGrainFactory grains, [FromKeyedServices(ProductClock.Key)] TimeProvider time, IOptions<NudgeOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         _grains = grains;

@@ -13,7 +13,7 @@ public sealed class ShopperServices(
     TriggerCatalogCache catalogs,
     TriggerBudgetLeases budget,
     ITriggerStatsSink stats,
-    TimeProvider time,
+    [FromKeyedServices(ProductClock.Key)] TimeProvider time,
     IOptions<NudgeOptions> nudgeOptions,
     ShopperFlushScheduler flusher)
 {

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Personalize.Grains;
 
 [GenerateSerializer, Alias("Personalize.TrendingState")]
@@ -13,7 +15,7 @@ public sealed class TrendingState
 /// </summary>
 public sealed class TrendingGrain(
     [PersistentState("trending", GrainStorage.Default)] IPersistentState<TrendingState> store,
-    TimeProvider time)
+    [FromKeyedServices(ProductClock.Key)] TimeProvider time)
     : Grain, ITrendingGrain
 {
     /// <summary>Products kept per hour: the long tail of an hour is never a bestseller.</summary>

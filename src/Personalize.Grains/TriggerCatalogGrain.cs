@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Personalize.Grains;
 
 [GenerateSerializer, Alias("Personalize.TriggerCatalogState")]
@@ -13,7 +15,7 @@ public sealed class TriggerCatalogState
 /// </summary>
 public sealed class TriggerCatalogGrain(
     [PersistentState("catalog", GrainStorage.Default)] IPersistentState<TriggerCatalogState> catalog,
-    TimeProvider time) : Grain, ITriggerCatalogGrain
+    [FromKeyedServices(ProductClock.Key)] TimeProvider time) : Grain, ITriggerCatalogGrain
 {
     public Task<long> GetVersionAsync() => Task.FromResult(catalog.State.Version);
 

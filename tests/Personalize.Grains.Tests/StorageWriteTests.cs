@@ -167,13 +167,6 @@ public sealed class StorageWriteTests(ClusterFixture fixture)
         }
     }
 
-    private static async Task<bool> UntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(20);
-        return condition();
-    }
-
     private static TimeSpan Delay => new NudgeOptions().ClickFlushDelay;
 
     private ShopperFlushScheduler Scheduler =>

@@ -5,6 +5,14 @@ public static class TestData
 {
     public static string NewId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..(prefix.Length + 13)];
 
+    /// <summary>Polls on the wall clock (never the fake one) until the condition holds, for up to 10 s.</summary>
+    public static async Task<bool> UntilAsync(Func<bool> condition)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (!condition() && DateTime.UtcNow < deadline) await Task.Delay(20);
+        return condition();
+    }
+
     public static ShopperEvent Event(string type, string? productId = null, decimal? price = null, int? quantity = null,
         string? categoryId = null) =>
         new() { Id = NewId("e"), Type = type, ProductId = productId, Price = price, Quantity = quantity, CategoryId = categoryId };

@@ -68,6 +68,32 @@ public sealed class TriggerStatsTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_flush_in_flight_when_the_product_clock_jumps_a_day_is_answered_and_counted_once()
+    {
+        // The silo's call to the stats grain waits on a slow write while the test moves the product's
+        // clock a day. That clock is not the runtime's: the call must not time out, or the collector
+        // would merge back a delta the grain had already added and count it twice at the next flush.
+        var (id, sku) = await AddTriggerAsync();
+        await fixture.Grains.GetGrain<IShopperGrain>(NewId("s")).TrackAsync(Event(EventTypes.AddToCart, sku, 30m, 1));
+        FaultyStorage.HoldWrites(id);
+        try
+        {
+            var flush = fixture.FlushStatsAsync();
+            Assert.True(await UntilAsync(() => FaultyStorage.Held([id]) == 1), "the flush never reached storage");
+            ClusterFixture.Clock.Advance(TimeSpan.FromDays(1));
+            await Task.Delay(TimeSpan.FromSeconds(2));
+            FaultyStorage.Release(id);
+            await flush.WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            FaultyStorage.Release(id);
+        }
+
+        Assert.Equal(1, (await StatsAsync(id)).Fired);
+    }
+
+    [Fact]
     public async Task Full_holdout_counts_assignment_and_conversion_but_no_push()
     {
         var (id, sku) = await AddTriggerAsync(holdout: 100);
