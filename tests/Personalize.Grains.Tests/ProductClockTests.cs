@@ -1,5 +1,7 @@
 using System.Reflection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Personalize.Grains.Tests;
 
@@ -31,11 +33,11 @@ public sealed class ProductClockTests
     [Fact]
     public void The_product_clock_is_the_hosts_clock_unless_one_is_registered_for_it()
     {
-        var configuration = new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build();
+        var configuration = new ConfigurationBuilder().Build();
         using var plain = new ServiceCollection().AddPersonalizeGrains(configuration).BuildServiceProvider();
         Assert.Same(TimeProvider.System, plain.GetRequiredKeyedService<TimeProvider>(ProductClock.Key));
 
-        var fake = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var fake = new FakeTimeProvider();
         using var faked = new ServiceCollection().AddKeyedSingleton<TimeProvider>(ProductClock.Key, fake)
             .AddPersonalizeGrains(configuration).BuildServiceProvider();
         Assert.Same(fake, faked.GetRequiredKeyedService<TimeProvider>(ProductClock.Key));
