@@ -13,9 +13,12 @@ public sealed record ProductCount(
 [Alias("Personalize.IProductGrain")]
 public interface IProductGrain : IGrainWithStringKey
 {
-    /// <summary>Adds a silo's batch of co-purchase counts (other product id → orders bought together).</summary>
-    [Alias("AddCoPurchases")]
-    Task AddCoPurchasesAsync(IReadOnlyDictionary<string, long> counts);
+    /// <summary>
+    /// Adds a silo's batch of co-purchase counts (other product id → orders bought together) unless the
+    /// batch <paramref name="flush"/> was added before (a resend whose answer was lost).
+    /// </summary>
+    [Alias("AddCoPurchaseBatch")]
+    Task AddCoPurchasesAsync(FlushId flush, IReadOnlyDictionary<string, long> counts);
 
     /// <summary>The most co-purchased products, most first (ties by id), at most <paramref name="count"/>.</summary>
     [Alias("GetAlsoBought")]
@@ -26,9 +29,12 @@ public interface IProductGrain : IGrainWithStringKey
 [Alias("Personalize.ITrendingGrain")]
 public interface ITrendingGrain : IGrainWithIntegerKey
 {
-    /// <summary>Adds a silo's batch of units sold, by the hour (UTC, truncated) they were sold in.</summary>
-    [Alias("AddSales")]
-    Task AddSalesAsync(IReadOnlyDictionary<DateTimeOffset, Dictionary<string, long>> unitsByHour);
+    /// <summary>
+    /// Adds a silo's batch of units sold, by the hour (UTC, truncated) they were sold in, unless the batch
+    /// <paramref name="flush"/> was added before (a resend whose answer was lost).
+    /// </summary>
+    [Alias("AddSalesBatch")]
+    Task AddSalesAsync(FlushId flush, IReadOnlyDictionary<DateTimeOffset, Dictionary<string, long>> unitsByHour);
 
     /// <summary>The best-selling products of the last 24 h, most units first (ties by id).</summary>
     [Alias("GetTrending")]

@@ -7,16 +7,17 @@ namespace Personalize;
 [Alias("Personalize.ITriggerStatsGrain")]
 public interface ITriggerStatsGrain : IGrainWithStringKey
 {
-    [Alias("Add")]
-    Task AddAsync(TriggerStats delta);
+    /// <summary>Adds one process's delta unless the batch <paramref name="flush"/> was added before (a resend whose answer was lost).</summary>
+    [Alias("AddBatch")]
+    Task AddBatchAsync(FlushId flush, TriggerStats delta);
 
     [Alias("Get")]
     Task<TriggerStats> GetAsync();
 }
 
-/// <summary>Counters of one trigger; also the shape of a delta flushed by one process.</summary>
+/// <summary>Counters of one trigger; also the shape of a delta flushed by one process, and the stats grain's stored row.</summary>
 [GenerateSerializer, Alias("Personalize.TriggerStats")]
-public sealed class TriggerStats
+public sealed class TriggerStats : IFlushTargetState
 {
     /// <summary>Pushes issued (holdout assignments are not pushes).</summary>
     [Id(0)] public long Fired { get; set; }
@@ -31,6 +32,13 @@ public sealed class TriggerStats
     [Id(7)] public long HoldoutAssigned { get; set; }
     [Id(8)] public long HoldoutConverted { get; set; }
     [Id(9)] public decimal HoldoutRevenue { get; set; }
+    /// <summary>
+    /// Only in the stats grain's row: the batches it applied. Null on a delta and on what
+    /// <see cref="ITriggerStatsGrain.GetAsync"/> answers, so neither carries it over the wire.
+    /// </summary>
+    [Id(10)] public AppliedFlushes? Applied { get; set; }
+
+    AppliedFlushes IFlushTargetState.AppliedFlushes => Applied ??= new();
 
     public bool IsEmpty =>
         Fired == 0 && Delivered == 0 && Shown == 0 && Clicked == 0 && Dismissed == 0 && Converted == 0 && Revenue == 0

@@ -44,8 +44,9 @@ public sealed record NpsSummary(
 [Alias("Personalize.INpsStatsGrain")]
 public interface INpsStatsGrain : IGrainWithIntegerKey
 {
-    [Alias("Add")]
-    Task AddAsync(IReadOnlyDictionary<DateOnly, NpsCounts> deltaByDay);
+    /// <summary>Adds one silo's answers by day unless the batch <paramref name="flush"/> was added before (a resend whose answer was lost).</summary>
+    [Alias("AddBatch")]
+    Task AddBatchAsync(FlushId flush, IReadOnlyDictionary<DateOnly, NpsCounts> deltaByDay);
 
     [Alias("Get")]
     Task<NpsSummary> GetAsync();

@@ -39,8 +39,9 @@ public sealed record ReferralCounts
 [Alias("Personalize.IReferralStatsGrain")]
 public interface IReferralStatsGrain : IGrainWithIntegerKey
 {
-    [Alias("Add")]
-    Task AddAsync(ReferralCounts delta);
+    /// <summary>Adds one silo's delta unless the batch <paramref name="flush"/> was added before (a resend whose answer was lost).</summary>
+    [Alias("AddBatch")]
+    Task AddBatchAsync(FlushId flush, ReferralCounts delta);
 
     [Alias("Get")]
     Task<ReferralCounts> GetAsync();

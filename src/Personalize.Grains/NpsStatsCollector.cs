@@ -5,15 +5,18 @@ namespace Personalize.Grains;
 
 /// <summary>
 /// Aggregates NPS answers on this silo by UTC day and flushes them to <see cref="INpsStatsGrain"/> about
-/// once a second, so no grain is called per answer. A flush that fails is added back and sent next time.
+/// once a second, so no grain is called per answer. Each answer counts exactly once: a flush that fails
+/// is resent unchanged through the <see cref="FlushOutbox{TTarget, TBatch}"/>, and answers given since
+/// wait for the flush after it is answered.
 /// </summary>
-public sealed partial class NpsStatsCollector(IGrainFactory grains, ILogger<NpsStatsCollector> logger) : BackgroundService
+public sealed class NpsStatsCollector(IGrainFactory grains, ILogger<NpsStatsCollector> logger) : BackgroundService
 {
     public static readonly TimeSpan FlushInterval = PeriodicWork.FlushInterval;
 
     private readonly Lock _lock = new();
-    private readonly SemaphoreSlim _flushLock = new(1, 1);
     private Dictionary<DateOnly, NpsCounts> _pending = [];
+    private readonly FlushOutbox<long, Dictionary<DateOnly, NpsCounts>> _outbox = new("NPS answers",
+        (key, flush, batch) => grains.GetGrain<INpsStatsGrain>(key).AddBatchAsync(flush, batch), logger);
 
     public void Add(DateOnly day, NpsCounts delta)
     {
@@ -22,32 +25,10 @@ public sealed partial class NpsStatsCollector(IGrainFactory grains, ILogger<NpsS
     }
 
     /// <summary>Sends what accumulated since the last flush.</summary>
-    public async Task FlushAsync()
+    public Task FlushAsync() => _outbox.FlushAsync(sendable =>
     {
-        await _flushLock.WaitAsync();
-        try
-        {
-            Dictionary<DateOnly, NpsCounts> batch;
-            lock (_lock)
-            {
-                if (_pending.Count == 0) return;
-                (batch, _pending) = (_pending, []);
-            }
-            try
-            {
-                await grains.GetGrain<INpsStatsGrain>(0).AddAsync(batch);
-            }
-            catch
-            {
-                foreach (var (day, delta) in batch) Add(day, delta);
-                throw;
-            }
-        }
-        finally
-        {
-            _flushLock.Release();
-        }
-    }
+        lock (_lock) return FlushOutbox.TakeAll(0, ref _pending, sendable);
+    });
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => PeriodicWork.RunAsync(FlushAsync, FlushInterval, logger, stoppingToken);
 

@@ -3,14 +3,18 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Personalize.Grains;
 
 [GenerateSerializer, Alias("Personalize.NpsStatsState")]
-public sealed class NpsStatsState
+public sealed class NpsStatsState : IFlushTargetState
 {
     [Id(0)] public NpsCounts Total { get; set; } = NpsCounts.Zero;
     /// <summary>Answers per UTC day; only the last <see cref="NpsStatsGrain.DaysKept"/> days are kept.</summary>
     [Id(1)] public Dictionary<DateOnly, NpsCounts> Days { get; set; } = [];
+    [Id(2)] public AppliedFlushes AppliedFlushes { get; set; } = new();
 }
 
-/// <summary>The cluster's NPS: all-time totals and daily buckets for the 7- and 30-day figures.</summary>
+/// <summary>
+/// The cluster's NPS: all-time totals and daily buckets for the 7- and 30-day figures. Each silo's batch
+/// counts once (<see cref="FlushTarget"/>).
+/// </summary>
 public sealed class NpsStatsGrain(
     [PersistentState("npsStats", GrainStorage.Default)] IPersistentState<NpsStatsState> store,
     [FromKeyedServices(ProductClock.Key)] TimeProvider time)
@@ -18,27 +22,19 @@ public sealed class NpsStatsGrain(
 {
     public const int DaysKept = 30;
 
-    public async Task AddAsync(IReadOnlyDictionary<DateOnly, NpsCounts> deltaByDay)
+    public Task AddBatchAsync(FlushId flush, IReadOnlyDictionary<DateOnly, NpsCounts> deltaByDay)
     {
         ArgumentNullException.ThrowIfNull(deltaByDay);
-        var (total, days) = (store.State.Total, new Dictionary<DateOnly, NpsCounts>(store.State.Days));
-        foreach (var (day, delta) in deltaByDay)
+        return store.ApplyOnceAsync(this, flush, time, state =>
         {
-            store.State.Total = store.State.Total.Plus(delta);
-            store.State.Days[day] = store.State.Days.GetValueOrDefault(day, NpsCounts.Zero).Plus(delta);
-        }
-        var oldest = Today().AddDays(-(DaysKept - 1));
-        foreach (var stale in store.State.Days.Keys.Where(d => d < oldest).ToList()) store.State.Days.Remove(stale);
-        try
-        {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            // The collector keeps a batch whose flush failed and sends it again.
-            (store.State.Total, store.State.Days) = (total, days);
-            throw;
-        }
+            foreach (var (day, delta) in deltaByDay)
+            {
+                state.Total = state.Total.Plus(delta);
+                state.Days[day] = state.Days.GetValueOrDefault(day, NpsCounts.Zero).Plus(delta);
+            }
+            var oldest = Today().AddDays(-(DaysKept - 1));
+            foreach (var stale in state.Days.Keys.Where(d => d < oldest).ToList()) state.Days.Remove(stale);
+        });
     }
 
     public Task<NpsSummary> GetAsync()

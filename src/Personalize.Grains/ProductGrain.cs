@@ -1,40 +1,37 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Personalize.Grains;
 
 [GenerateSerializer, Alias("Personalize.ProductState")]
-public sealed class ProductState
+public sealed class ProductState : IFlushTargetState
 {
     /// <summary>Orders that held this product and the other one, by the other product's id.</summary>
     [Id(0)] public Dictionary<string, long> CoPurchases { get; set; } = [];
+    [Id(1)] public AppliedFlushes AppliedFlushes { get; set; } = new();
 }
 
 /// <summary>
 /// "Customers who bought this also bought": co-purchase counts of one product, fed by each silo's
 /// <see cref="RecommendationCollector"/> about once a second. Bounded: beyond
 /// <see cref="MaxTracked"/> partners the least bought one gives way, so a long tail cannot grow the row;
-/// a newcomer starts at the evicted count (the space-saving rule) so it can climb back in.
+/// a newcomer starts at the evicted count (the space-saving rule) so it can climb back in. Each silo's
+/// batch counts once (<see cref="FlushTarget"/>).
 /// </summary>
 public sealed class ProductGrain(
-    [PersistentState("product", GrainStorage.Default)] IPersistentState<ProductState> store)
+    [PersistentState("product", GrainStorage.Default)] IPersistentState<ProductState> store,
+    [FromKeyedServices(ProductClock.Key)] TimeProvider time)
     : Grain, IProductGrain
 {
     public const int MaxTracked = 100;
     public const int MaxListed = 50;
 
-    public async Task AddCoPurchasesAsync(IReadOnlyDictionary<string, long> counts)
+    public Task AddCoPurchasesAsync(FlushId flush, IReadOnlyDictionary<string, long> counts)
     {
         ArgumentNullException.ThrowIfNull(counts);
-        var before = new Dictionary<string, long>(store.State.CoPurchases);
-        foreach (var (other, n) in counts) Add(store.State.CoPurchases, other, n);
-        try
+        return store.ApplyOnceAsync(this, flush, time, state =>
         {
-            await store.WriteStateAsync();
-        }
-        catch
-        {
-            // The collector merges a failed batch back and sends it again: do not count it twice.
-            store.State.CoPurchases = before;
-            throw;
-        }
+            foreach (var (other, n) in counts) Add(state.CoPurchases, other, n);
+        });
     }
 
     public Task<IReadOnlyList<ProductCount>> GetAlsoBoughtAsync(int count) =>

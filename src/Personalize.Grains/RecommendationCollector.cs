@@ -7,10 +7,11 @@ namespace Personalize.Grains;
 /// Learns from purchases off the hot path: a shopper grain hands each new order's products here (a
 /// memory-only add), and about once a second this silo sends one batch per product to its
 /// <see cref="IProductGrain"/> and one batch of hourly sales to the <see cref="ITrendingGrain"/>. Only
-/// product counts are kept, never who bought. A failed flush is merged back and retried; a silo that
-/// dies loses at most its last second of learning.
+/// product counts are kept, never who bought. Each batch counts exactly once: a failed one is resent
+/// unchanged through a <see cref="FlushOutbox{TTarget, TBatch}"/>. A silo that dies loses at most its
+/// last second of learning.
 /// </summary>
-public sealed partial class RecommendationCollector(IGrainFactory grains, ILogger<RecommendationCollector> logger) : BackgroundService
+public sealed class RecommendationCollector(IGrainFactory grains, ILogger<RecommendationCollector> logger) : BackgroundService
 {
     public static readonly TimeSpan FlushInterval = PeriodicWork.FlushInterval;
 
@@ -18,9 +19,12 @@ public sealed partial class RecommendationCollector(IGrainFactory grains, ILogge
     public const int MaxProductsPerOrder = 50;
 
     private readonly Lock _lock = new();
-    private readonly SemaphoreSlim _flushLock = new(1, 1);
-    private Dictionary<string, Dictionary<string, long>> _pairs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Dictionary<string, long>> _pairs = new(StringComparer.Ordinal);
     private Dictionary<DateTimeOffset, Dictionary<string, long>> _sales = [];
+    private readonly FlushOutbox<string, Dictionary<string, long>> _products = new("co-purchases",
+        (product, flush, counts) => grains.GetGrain<IProductGrain>(product).AddCoPurchasesAsync(flush, counts), logger);
+    private readonly FlushOutbox<long, Dictionary<DateTimeOffset, Dictionary<string, long>>> _trending = new("hourly sales",
+        (key, flush, sales) => grains.GetGrain<ITrendingGrain>(key).AddSalesAsync(flush, sales), logger);
 
     /// <summary>Counts one order: each product with each other product of it, and the units sold in its hour.</summary>
     public void AddOrder(IReadOnlyList<OrderLine> lines, DateTimeOffset at)
@@ -51,51 +55,14 @@ public sealed partial class RecommendationCollector(IGrainFactory grains, ILogge
     /// <summary>Sends what was learned since the last flush (also called at shutdown, by the API of an embedded gateway and by tests).</summary>
     public async Task FlushAsync()
     {
-        await _flushLock.WaitAsync();
-        try
+        await _products.FlushAsync(sendable =>
         {
-            Dictionary<string, Dictionary<string, long>> pairs;
-            Dictionary<DateTimeOffset, Dictionary<string, long>> sales;
-            lock (_lock)
-            {
-                (pairs, _pairs) = (_pairs, new(StringComparer.Ordinal));
-                (sales, _sales) = (_sales, []);
-            }
-            foreach (var (product, others) in pairs)
-            {
-                try
-                {
-                    await grains.GetGrain<IProductGrain>(product).AddCoPurchasesAsync(others);
-                }
-                catch (Exception ex)
-                {
-                    LogWarningFlushFailed(ex, product);
-                    lock (_lock) MergeInto(_pairs, product, others);
-                }
-            }
-            if (sales.Count == 0) return;
-            try
-            {
-                await grains.GetGrain<ITrendingGrain>(0).AddSalesAsync(sales);
-            }
-            catch (Exception ex)
-            {
-                LogWarningFlushFailed(ex, "trending");
-                lock (_lock)
-                    foreach (var (hour, sold) in sales) MergeInto(_sales, hour, sold);
-            }
-        }
-        finally
+            lock (_lock) return FlushOutbox.TakeSendable(_pairs, sendable);
+        });
+        await _trending.FlushAsync(sendable =>
         {
-            _flushLock.Release();
-        }
-    }
-
-    private static void MergeInto<TKey>(Dictionary<TKey, Dictionary<string, long>> target, TKey key, Dictionary<string, long> delta)
-        where TKey : notnull
-    {
-        if (!target.TryGetValue(key, out var counts)) target[key] = counts = new(StringComparer.Ordinal);
-        foreach (var (id, n) in delta) counts[id] = counts.GetValueOrDefault(id) + n;
+            lock (_lock) return FlushOutbox.TakeAll(0, ref _sales, sendable);
+        });
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => PeriodicWork.RunAsync(FlushAsync, FlushInterval, logger, stoppingToken);
@@ -105,10 +72,6 @@ public sealed partial class RecommendationCollector(IGrainFactory grains, ILogge
         await base.StopAsync(cancellationToken);
         await PeriodicWork.FinalFlushAsync(FlushAsync, logger, cancellationToken);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Flushing learned purchases to {Target} failed; retrying with the next flush")]
-    private partial void LogWarningFlushFailed(Exception ex, string target);
-
 }
 
 public static class TrendingWindow

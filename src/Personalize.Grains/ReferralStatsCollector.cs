@@ -12,42 +12,29 @@ public enum ReferralCounter
 
 /// <summary>
 /// Aggregates the referral funnel on this silo and flushes it to <see cref="IReferralStatsGrain"/> about
-/// once a second, so no grain is called per event. A flush that fails is added back and sent next time.
+/// once a second, so no grain is called per event. Each delta counts exactly once: a flush that fails is
+/// resent unchanged through the <see cref="FlushOutbox{TTarget, TBatch}"/>, and what was counted since
+/// waits for the flush after it is answered.
 /// </summary>
-public sealed partial class ReferralStatsCollector(IGrainFactory grains, ILogger<ReferralStatsCollector> logger) : BackgroundService
+public sealed class ReferralStatsCollector(IGrainFactory grains, ILogger<ReferralStatsCollector> logger) : BackgroundService
 {
     public static readonly TimeSpan FlushInterval = PeriodicWork.FlushInterval;
 
     private readonly long[] _counts = new long[Enum.GetValues<ReferralCounter>().Length];
-    private readonly SemaphoreSlim _flushLock = new(1, 1);
+    private readonly FlushOutbox<long, ReferralCounts> _outbox = new("the referral funnel",
+        (key, flush, delta) => grains.GetGrain<IReferralStatsGrain>(key).AddBatchAsync(flush, delta), logger);
 
     public void Add(ReferralCounter counter, long delta = 1) => Interlocked.Add(ref _counts[(int)counter], delta);
 
     /// <summary>Sends what accumulated since the last flush.</summary>
-    public async Task FlushAsync()
+    public Task FlushAsync() => _outbox.FlushAsync(sendable =>
     {
-        await _flushLock.WaitAsync();
-        try
-        {
-            var taken = new long[_counts.Length];
-            for (var i = 0; i < taken.Length; i++) taken[i] = Interlocked.Exchange(ref _counts[i], 0);
-            var delta = ToCounts(taken);
-            if (delta.IsZero) return;
-            try
-            {
-                await grains.GetGrain<IReferralStatsGrain>(0).AddAsync(delta);
-            }
-            catch
-            {
-                for (var i = 0; i < taken.Length; i++) Interlocked.Add(ref _counts[i], taken[i]);
-                throw;
-            }
-        }
-        finally
-        {
-            _flushLock.Release();
-        }
-    }
+        if (!sendable(0)) return [];
+        var taken = new long[_counts.Length];
+        for (var i = 0; i < taken.Length; i++) taken[i] = Interlocked.Exchange(ref _counts[i], 0);
+        var delta = ToCounts(taken);
+        return delta.IsZero ? [] : [new(0, delta)];
+    });
 
     private static ReferralCounts ToCounts(long[] c) => new()
     {

@@ -35,17 +35,19 @@ public sealed class NoTriggerStats : ITriggerStatsSink
 /// <summary>
 /// One per process (silo or gateway): adds counters in memory and flushes one delta per trigger to its
 /// <see cref="ITriggerStatsGrain"/> about once a second, so a busy trigger costs its stats grain one
-/// call per process per second, never one per event. A failed flush is merged back and retried; what is
-/// lost is at most the last second of counts of a process that dies.
+/// call per process per second, never one per event. Each delta counts exactly once: a failed flush is
+/// resent unchanged through the <see cref="FlushOutbox{TTarget, TBatch}"/>. What is lost is at most the
+/// last second of counts of a process that dies.
 /// </summary>
-public sealed partial class TriggerStatsCollector(IGrainFactory grains, ILogger<TriggerStatsCollector> logger)
+public sealed class TriggerStatsCollector(IGrainFactory grains, ILogger<TriggerStatsCollector> logger)
     : BackgroundService, ITriggerStatsSink
 {
     public static readonly TimeSpan FlushInterval = PeriodicWork.FlushInterval;
 
     private readonly Lock _lock = new();
-    private readonly SemaphoreSlim _flushLock = new(1, 1);
-    private Dictionary<string, TriggerStats> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, TriggerStats> _pending = new(StringComparer.Ordinal);
+    private readonly FlushOutbox<string, TriggerStats> _outbox = new("trigger stats",
+        (triggerId, flush, delta) => grains.GetGrain<ITriggerStatsGrain>(triggerId).AddBatchAsync(flush, delta), logger);
 
     public void Count(string triggerId, TriggerCounter counter, decimal revenue = 0)
     {
@@ -68,40 +70,10 @@ public sealed partial class TriggerStatsCollector(IGrainFactory grains, ILogger<
     }
 
     /// <summary>Sends what was counted since the last flush (also called at shutdown and by tests).</summary>
-    public async Task FlushAsync()
+    public Task FlushAsync() => _outbox.FlushAsync(sendable =>
     {
-        await _flushLock.WaitAsync();
-        try
-        {
-            Dictionary<string, TriggerStats> batch;
-            lock (_lock)
-            {
-                if (_pending.Count == 0) return;
-                batch = _pending;
-                _pending = new Dictionary<string, TriggerStats>(StringComparer.Ordinal);
-            }
-            foreach (var (triggerId, delta) in batch)
-            {
-                try
-                {
-                    await grains.GetGrain<ITriggerStatsGrain>(triggerId).AddAsync(delta);
-                }
-                catch (Exception ex)
-                {
-                    LogWarningFlushFailed(ex, triggerId);
-                    lock (_lock)
-                    {
-                        if (_pending.TryGetValue(triggerId, out var newer)) newer.Add(delta);
-                        else _pending[triggerId] = delta;
-                    }
-                }
-            }
-        }
-        finally
-        {
-            _flushLock.Release();
-        }
-    }
+        lock (_lock) return FlushOutbox.TakeSendable(_pending, sendable);
+    });
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => PeriodicWork.RunAsync(FlushAsync, FlushInterval, logger, stoppingToken);
 
@@ -110,10 +82,6 @@ public sealed partial class TriggerStatsCollector(IGrainFactory grains, ILogger<
         await base.StopAsync(cancellationToken);
         await PeriodicWork.FinalFlushAsync(FlushAsync, logger, cancellationToken);
     }
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Flushing trigger stats of {TriggerId} failed; retrying with the next flush")]
-    private partial void LogWarningFlushFailed(Exception ex, string triggerId);
-
 }
 
 public static class TriggerStatsServiceCollectionExtensions

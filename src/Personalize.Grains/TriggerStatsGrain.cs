@@ -1,27 +1,20 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Personalize.Grains;
 
 /// <summary>
 /// A trigger's counters (key: trigger id). Receives one delta per process per second at most, so one
-/// state write per add is affordable and an acknowledged flush is never lost.
+/// state write per add is affordable and an acknowledged flush is never lost; the same write records the
+/// batch (<see cref="FlushTarget"/>), so a resent one is never counted twice.
 /// </summary>
 public sealed class TriggerStatsGrain(
-    [PersistentState("triggerStats", GrainStorage.Default)] IPersistentState<TriggerStats> stats) : Grain, ITriggerStatsGrain
+    [PersistentState("triggerStats", GrainStorage.Default)] IPersistentState<TriggerStats> stats,
+    [FromKeyedServices(ProductClock.Key)] TimeProvider time) : Grain, ITriggerStatsGrain
 {
-    public async Task AddAsync(TriggerStats delta)
+    public Task AddBatchAsync(FlushId flush, TriggerStats delta)
     {
         ArgumentNullException.ThrowIfNull(delta);
-        if (delta.IsEmpty) return;
-        stats.State.Add(delta);
-        try
-        {
-            await stats.WriteStateAsync();
-        }
-        catch
-        {
-            // The caller merges the delta back and retries: keeping it here too would count it twice.
-            await stats.ReadStateAsync();
-            throw;
-        }
+        return delta.IsEmpty ? Task.CompletedTask : stats.ApplyOnceAsync(this, flush, time, state => state.Add(delta));
     }
 
     public Task<TriggerStats> GetAsync() => Task.FromResult(stats.State.Copy());

@@ -54,7 +54,7 @@ public sealed class RecommendationTests(ClusterFixture fixture)
     {
         var product = fixture.Grains.GetGrain<IProductGrain>(NewId("p"));
         var batch = Enumerable.Range(0, ProductGrain.MaxTracked + 30).ToDictionary(i => $"x{i:D4}", i => (long)i + 1);
-        await product.AddCoPurchasesAsync(batch);
+        await product.AddCoPurchasesAsync(new FlushId(Guid.NewGuid(), 1), batch);
         var top = await product.GetAlsoBoughtAsync(ProductGrain.MaxListed);
         Assert.Equal(ProductGrain.MaxListed, top.Count);
         Assert.Equal($"x{ProductGrain.MaxTracked + 29:D4}", top[0].ProductId);
