@@ -12,7 +12,7 @@ namespace Personalize.EndToEnd.Tests;
 public sealed class MemoryProbeSmokeTests
 {
     [Fact]
-    public async Task Probe_writes_positive_finite_figures_for_grains_full_grains_and_connections()
+    public async Task Probe_writes_positive_finite_figures_for_grains_full_grains_connections_and_the_echo_floor()
     {
         var output = Directory.CreateTempSubdirectory("memory-probe-test-");
         try
@@ -29,7 +29,7 @@ public sealed class MemoryProbeSmokeTests
 
             using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output.FullName, "memory.json")));
             var root = report.RootElement;
-            foreach (var (headline, section, count) in new[] { ("bytesPerGrain", "grains", 500), ("bytesPerFullGrain", "fullGrains", 5), ("bytesPerConnection", "connections", 50) })
+            foreach (var (headline, section, count) in new[] { ("bytesPerGrain", "grains", 500), ("bytesPerFullGrain", "fullGrains", 5), ("bytesPerConnection", "connections", 50), ("bytesPerEchoConnection", "echoConnections", 50) })
             {
                 var figure = root.GetProperty(headline).GetDouble();
                 Assert.True(double.IsFinite(figure) && figure > 0, $"{headline} = {figure}");

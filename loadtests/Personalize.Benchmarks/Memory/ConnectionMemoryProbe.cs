@@ -20,17 +20,47 @@ public static class ConnectionMemoryProbe
         "connections idle (no calls) while measured; SignalR keep-alive pings continue",
     ];
 
+    public static readonly IReadOnlyList<string> EchoDescription =
+    [
+        "the same clients, count and idle period against the bare SignalR echo server (loadtests/Personalize.EchoServer: Kestrel, the WebSocket transport and a hub; no authentication, middleware, grains or subscriptions), hosted in this process beside the gateway",
+        "the floor under the gateway's figure on this runtime: what any SignalR connection costs before the product adds anything",
+    ];
+
     public static async Task<MemorySection> MeasureAsync(ProbeGateway gateway, int count, TimeSpan settle, HistogramRecorder histograms)
     {
         var shoppers = Enumerable.Range(0, count).Select(i => $"conn-{i}").ToList();
         // The grains exist before the baseline: the connection figure must not include a shopper grain.
         await Task.WhenAll(shoppers.Select(s => gateway.Grains.GetGrain<IShopperGrain>(s).GetStateAsync()));
+        return await MeasureAsync(gateway.BaseUrl, shoppers.Select(s => gateway.Tokens.Mint(s, 3600).Token), count, settle,
+            histograms, "connections", Description);
+    }
+
+    /// <summary>The floor: the same measurement against the echo server, hosted in this process.</summary>
+    public static async Task<MemorySection> MeasureEchoAsync(int count, TimeSpan settle, HistogramRecorder histograms)
+    {
+        var baseUrl = $"http://127.0.0.1:{ProbeGateway.FreePort()}";
+        await using var echo = EchoServer.EchoApp.Build([$"--Urls={baseUrl}", "--Logging:LogLevel:Default=Warning"]);
+        await echo.StartAsync();
+        try
+        {
+            return await MeasureAsync(baseUrl, Enumerable.Range(0, count).Select(i => EchoServer.EchoTokens.Mint($"conn-{i}")), count, settle,
+                histograms, "connections-echo", EchoDescription);
+        }
+        finally
+        {
+            await echo.StopAsync();
+        }
+    }
+
+    private static async Task<MemorySection> MeasureAsync(string baseUrl, IEnumerable<string> tokenList, int count, TimeSpan settle,
+        HistogramRecorder histograms, string name, IReadOnlyList<string> description)
+    {
         var tokens = Path.GetTempFileName();
         try
         {
-            await File.WriteAllLinesAsync(tokens, shoppers.Select(s => gateway.Tokens.Mint(s, 3600).Token));
+            await File.WriteAllLinesAsync(tokens, tokenList);
             // Warm-up: the first connections pay for JIT and pools once.
-            await using (var warm = await ClientProcess.StartAsync(gateway.BaseUrl, tokens, Math.Min(count, 20)))
+            await using (var warm = await ClientProcess.StartAsync(baseUrl, tokens, Math.Min(count, 20)))
             {
                 await warm.CloseAsync();
             }
@@ -38,13 +68,13 @@ public static class ConnectionMemoryProbe
             var before = await HeapGauge.ReadAsync();
             await histograms.BeforeAsync();
             var started = DateTimeOffset.UtcNow;
-            await using var clients = await ClientProcess.StartAsync(gateway.BaseUrl, tokens, count);
+            await using var clients = await ClientProcess.StartAsync(baseUrl, tokens, count);
             var elapsed = DateTimeOffset.UtcNow - started;
             await Task.Delay(settle);
             var after = await HeapGauge.ReadAsync();
-            await histograms.AfterAsync("connections", count);
+            await histograms.AfterAsync(name, count);
             await clients.CloseAsync();
-            return MemorySection.From(count, before, after, null, null, Description, elapsed);
+            return MemorySection.From(count, before, after, null, null, description, elapsed);
         }
         finally
         {

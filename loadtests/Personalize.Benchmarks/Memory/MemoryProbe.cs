@@ -24,6 +24,7 @@ public static class MemoryProbe
         "Typical shoppers are judged against a catalog of triggers with count conditions (ProbeCatalog: browse, category, basket, search; none fires in the session), so the click tally a count keeps between events is measured too; a flush after a lull gives it back.",
         "Full grains: every bounded collection at its cap (see fullGrains.session); a sizing figure for the worst case, not a target.",
         "Connections: opened from a second process (Personalize.Client), so client-side memory is not in the gateway's figure; their shopper grains are activated before the baseline.",
+        "Echo connections: the same clients and count against the bare SignalR echo server hosted in the same process, measured right after the gateway's; the floor any SignalR connection costs on this runtime.",
     ];
 
     public static async Task<int> RunAsync(string[] args)
@@ -38,18 +39,21 @@ public static class MemoryProbe
         var histograms = new HistogramRecorder(args.Contains("--histogram") ? output : null);
 
         await using var gateway = await ProbeGateway.StartAsync(maxPerShopperPerHour: ShopperSessions.FullPageViews);
-        MemorySection? typical = null, worst = null, idle = null;
+        MemorySection? typical = null, worst = null, idle = null, echo = null;
         if (grains > 0)
         {
             Console.WriteLine($"grains: {grains:N0} shoppers, typical session ...");
             typical = await GrainMemoryProbe.TypicalAsync(gateway, grains, settle, histograms);
-            await WriteAsync(output, typical, worst, idle);
+            await WriteAsync(output, typical, worst, idle, echo);
         }
         if (connections > 0)
         {
             Console.WriteLine($"connections: {connections:N0} idle SignalR connections from a second process ...");
             idle = await ConnectionMemoryProbe.MeasureAsync(gateway, connections, settle, histograms);
-            await WriteAsync(output, typical, worst, idle);
+            await WriteAsync(output, typical, worst, idle, echo);
+            Console.WriteLine($"connections: the same against the bare SignalR echo server (the floor) ...");
+            echo = await ConnectionMemoryProbe.MeasureEchoAsync(connections, settle, histograms);
+            await WriteAsync(output, typical, worst, idle, echo);
         }
         // Last: the probe trigger it adds would otherwise be in the catalog for the other parts.
         if (full > 0)
@@ -58,14 +62,15 @@ public static class MemoryProbe
             worst = await GrainMemoryProbe.FullAsync(gateway, full, settle, histograms);
         }
 
-        var report = await WriteAsync(output, typical, worst, idle);
+        var report = await WriteAsync(output, typical, worst, idle, echo);
         PrintTable(report);
         Console.WriteLine($"written: {Path.Combine(output, "memory.json")}");
         return 0;
     }
 
     /// <summary>Written after each part too, so a run that fails late still leaves what it measured.</summary>
-    private static async Task<MemoryReport> WriteAsync(string output, MemorySection? typical, MemorySection? worst, MemorySection? idle)
+    private static async Task<MemoryReport> WriteAsync(string output, MemorySection? typical, MemorySection? worst, MemorySection? idle,
+        MemorySection? echo = null)
     {
         var report = new MemoryReport
         {
@@ -73,9 +78,11 @@ public static class MemoryProbe
             BytesPerGrain = typical?.BytesPerItem,
             BytesPerFullGrain = worst?.BytesPerItem,
             BytesPerConnection = idle?.BytesPerItem,
+            BytesPerEchoConnection = echo?.BytesPerItem,
             Grains = typical,
             FullGrains = worst,
             Connections = idle,
+            EchoConnections = echo,
             Machine = MachineInfo.Current(),
             Method = Method,
         };
@@ -92,6 +99,7 @@ public static class MemoryProbe
         Row("idle shopper grain (typical session)", report.Grains, report.GrainTargetBytes);
         Row("idle shopper grain (every ring full)", report.FullGrains, null);
         Row("idle SignalR connection (gateway)", report.Connections, report.ConnectionTargetBytes);
+        Row("idle SignalR connection (bare echo server, the floor)", report.EchoConnections, null);
         Console.WriteLine();
     }
 

@@ -14,11 +14,14 @@ public sealed record MemoryReport
     public double? BytesPerFullGrain { get; init; }
     /// <summary>Managed bytes in the gateway process per idle SignalR connection.</summary>
     public double? BytesPerConnection { get; init; }
+    /// <summary>Managed bytes per idle connection to the bare SignalR echo server in the same run: the floor.</summary>
+    public double? BytesPerEchoConnection { get; init; }
     public int GrainTargetBytes { get; init; } = MemoryTargets.GrainBytes;
     public int ConnectionTargetBytes { get; init; } = MemoryTargets.ConnectionBytes;
     public MemorySection? Grains { get; init; }
     public MemorySection? FullGrains { get; init; }
     public MemorySection? Connections { get; init; }
+    public MemorySection? EchoConnections { get; init; }
     public required MachineInfo Machine { get; init; }
     public required IReadOnlyList<string> Method { get; init; }
 

@@ -68,7 +68,11 @@ public static class PerformanceSection
             ("grains", "idle shopper grain, typical session", "grainTargetBytes"),
             ("fullGrains", "idle shopper grain, every ring at its cap (sizing)", null),
             ("connections", "idle SignalR connection, in the gateway", "connectionTargetBytes"),
+            ("echoConnections", EchoConnectionName, null),
         ];
+
+        /// <summary>The same clients against the bare SignalR echo server in the same run: what any connection costs.</summary>
+        public const string EchoConnectionName = "idle SignalR connection, bare echo server (the floor)";
 
         public static MemoryFigures Parse(string json)
         {
@@ -185,6 +189,14 @@ public static class PerformanceSection
                 $"| {what} | {m.Count:N0} | {Bytes(m.BytesPerItem)} | {(m.WorkingSetBytesPerItem is >= 0 and var ws ? Bytes(ws) : "–")} | {(m.TargetBytes is { } t ? "≤ " + Bytes(t) : "–")} |");
         }
         md.AppendLine();
+        var gateway = memory.Lines.FirstOrDefault(l => l.TargetBytes is not null && l.Name.Contains("connection", StringComparison.Ordinal));
+        var floor = memory.Lines.FirstOrDefault(l => l.Name == MemoryFigures.EchoConnectionName);
+        if (gateway is not null && floor is { BytesPerItem: > 0 })
+        {
+            md.AppendLine(Inv,
+                $"An idle connection to the gateway holds {gateway.BytesPerItem / floor.BytesPerItem:0.00}× what one to the bare echo server holds in the same run ({Bytes(gateway.BytesPerItem - floor.BytesPerItem)} more).");
+            md.AppendLine();
+        }
     }
 
     private static void BenchmarkTable(StringBuilder md, IReadOnlyList<BenchmarkFigure> benchmarks)
