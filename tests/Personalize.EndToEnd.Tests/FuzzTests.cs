@@ -75,8 +75,7 @@ public sealed class FuzzTests(UnthrottledGatewayFixture fixture) : IClassFixture
         await using var connection = await Shop.ConnectWithTokenAsync(token);
         await connection.TrackAsync(new { id = NewId("e"), type = "add_to_cart", productId = "sku-1", price = 20, quantity = 1 });
         await connection.Hub.InvokeAsync<JsonElement>("GetReferralLink");
-        await Task.Delay(1500); // referral stats reach their grain about once a second
-        var before = await SnapshotAsync(shopperId);
+        var before = await SettledSnapshotAsync(shopperId);
 
         // Over the hub's 64 KB message limit SignalR closes the connection, which is right but ends this
         // test's connection; oversize messages have their own tests, so the fuzz stays under the limit.
@@ -94,8 +93,7 @@ public sealed class FuzzTests(UnthrottledGatewayFixture fixture) : IClassFixture
         Assert.Equal(shopperId, (await connection.StateAsync()).GetProperty("shopperId").GetString());
         // Generous: the GC may keep some garbage, but growth per message would show as hundreds of MB.
         Assert.True(endRss - warmRss < 150 * 1024, $"RSS grew from {warmRss} kB to {endRss} kB");
-        await Task.Delay(1500);
-        Assert.Equal(before, await SnapshotAsync(shopperId));
+        Assert.Equal(before, await SettledSnapshotAsync(shopperId));
     }
 
     /// <summary>Invocations a browser could send: hostile Track arguments made invalid by construction, wrong arities, unknown methods.</summary>
@@ -184,6 +182,23 @@ public sealed class FuzzTests(UnthrottledGatewayFixture fixture) : IClassFixture
                 // The server hung up on garbage, which is what it should do.
             }
         }
+    }
+
+    /// <summary>
+    /// The snapshot once counters have settled: stats reach their grains in once-a-second flushes, so two
+    /// readings more than a flush apart must agree (on a busy machine a flush can land well after a second).
+    /// </summary>
+    private async Task<string> SettledSnapshotAsync(string shopperId)
+    {
+        var last = await SnapshotAsync(shopperId);
+        for (var reading = 0; reading < 20; reading++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1.5));
+            var next = await SnapshotAsync(shopperId);
+            if (next == last) return next;
+            last = next;
+        }
+        throw new TimeoutException($"the snapshot kept changing for 30 s:\n{last}");
     }
 
     private async Task<string> SnapshotAsync(string shopperId)
