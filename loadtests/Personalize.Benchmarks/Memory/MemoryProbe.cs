@@ -70,7 +70,7 @@ public static class MemoryProbe
 
     /// <summary>Written after each part too, so a run that fails late still leaves what it measured.</summary>
     private static async Task<MemoryReport> WriteAsync(string output, MemorySection? typical, MemorySection? worst, MemorySection? idle,
-        MemorySection? echo = null)
+        MemorySection? echo)
     {
         var report = new MemoryReport
         {

@@ -67,9 +67,11 @@ public static class PerformanceSection
         [
             ("grains", "idle shopper grain, typical session", "grainTargetBytes"),
             ("fullGrains", "idle shopper grain, every ring at its cap (sizing)", null),
-            ("connections", "idle SignalR connection, in the gateway", "connectionTargetBytes"),
+            ("connections", ConnectionName, "connectionTargetBytes"),
             ("echoConnections", EchoConnectionName, null),
         ];
+
+        public const string ConnectionName = "idle SignalR connection, in the gateway";
 
         /// <summary>The same clients against the bare SignalR echo server in the same run: what any connection costs.</summary>
         public const string EchoConnectionName = "idle SignalR connection, bare echo server (the floor)";
@@ -189,7 +191,7 @@ public static class PerformanceSection
                 $"| {what} | {m.Count:N0} | {Bytes(m.BytesPerItem)} | {(m.WorkingSetBytesPerItem is >= 0 and var ws ? Bytes(ws) : "–")} | {(m.TargetBytes is { } t ? "≤ " + Bytes(t) : "–")} |");
         }
         md.AppendLine();
-        var gateway = memory.Lines.FirstOrDefault(l => l.TargetBytes is not null && l.Name.Contains("connection", StringComparison.Ordinal));
+        var gateway = memory.Lines.FirstOrDefault(l => l.Name == MemoryFigures.ConnectionName);
         var floor = memory.Lines.FirstOrDefault(l => l.Name == MemoryFigures.EchoConnectionName);
         if (gateway is not null && floor is { BytesPerItem: > 0 })
         {
