@@ -57,7 +57,9 @@ public static class PersonalizeStorageExtensions
         silo.AddAdoNetGrainStorage(adoNetName, optionsBuilder => optionsBuilder.Configure<IServiceProvider>((options, services) =>
         {
             options.Invariant = invariant;
-            options.ConnectionString = connectionString;
+            // Under SQLite the provider gets connections that keep their statements prepared (PreparedSqliteDataSource).
+            if (dialect == SchemaDialect.Sqlite) options.DataSource = services.GetRequiredService<PreparedSqliteDataSource>();
+            else options.ConnectionString = connectionString;
             // Erasure (DELETE /api/shoppers/{id}) must remove the row; by default ClearStateAsync only nulls its payload.
             options.DeleteStateOnClear = true;
             // State in Orleans' binary format (the [GenerateSerializer] codecs every stored type has for the wire)
@@ -72,6 +74,7 @@ public static class PersonalizeStorageExtensions
         if (dialect == SchemaDialect.Sqlite)
         {
             silo.Services.AddSingleton(services => new StateSnapshotSerializer(StateSerializer(services)));
+            silo.Services.AddSingleton(_ => new PreparedSqliteDataSource(connectionString));
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default,
                 (services, _) => new SingleWriterGrainStorage(
                     services.GetRequiredKeyedService<IGrainStorage>(SqliteInnerStorage), services.GetService<PersonalizeMetrics>(),
