@@ -109,6 +109,21 @@ public sealed class PreparedSqliteDataSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task Closing_a_connection_again_after_giving_it_back_leaves_the_pooled_connection_open()
+    {
+        await using var source = new PreparedSqliteDataSource(_connectionString);
+        var first = await source.OpenConnectionAsync();
+        await first.DisposeAsync();
+
+        first.Close();
+
+        await using var next = await source.OpenConnectionAsync();
+        Assert.Same(first, next);
+        Assert.Equal(ConnectionState.Open, next.State);
+        Assert.Equal([1], await RunOnAsync(next, Insert, ("Id", 1), ("Name", "first")));
+    }
+
+    [Fact]
     public async Task Grain_state_writes_through_the_provider_reuse_their_prepared_statements()
     {
         await using var cluster = await TestClusters.StartAsync("Sqlite", _directory.SqliteConnectionString("grains.db"), $"svc-{Guid.NewGuid():N}");
@@ -126,6 +141,11 @@ public sealed class PreparedSqliteDataSourceTests : IDisposable
     private static async Task<List<long>> RunAsync(DbDataSource source, string text, params (string Name, object Value)[] parameters)
     {
         await using var connection = await source.OpenConnectionAsync();
+        return await RunOnAsync(connection, text, parameters);
+    }
+
+    private static async Task<List<long>> RunOnAsync(DbConnection connection, string text, params (string Name, object Value)[] parameters)
+    {
         await using var command = connection.CreateCommand();
         foreach (var (name, value) in parameters) AddParameter(command, name, value);
         command.CommandText = text;

@@ -98,7 +98,6 @@ public sealed class PreparedSqliteDataSource : DbDataSource
 
     private void Return(PooledConnection connection)
     {
-        connection.Lent = false;
         if (connection.IsReusable)
         {
             lock (_gate)
@@ -115,7 +114,10 @@ public sealed class PreparedSqliteDataSource : DbDataSource
 
     /// <summary>
     /// One open SQLite connection and the commands prepared on it, by query text. Closing or disposing it
-    /// while lent gives it back to the pool; it closes for good only when the pool lets it go.
+    /// while lent gives it back to the pool; closing it again while it sits there does nothing. A borrower
+    /// must not touch it after giving it back (the provider opens and disposes each connection in one
+    /// <c>using</c>). It closes for good only when the pool lets it go. One made by
+    /// <see cref="CreateDbConnection"/> and opened by its caller is an ordinary connection.
     /// </summary>
     private sealed class PooledConnection : SqliteConnection
     {
@@ -123,11 +125,14 @@ public sealed class PreparedSqliteDataSource : DbDataSource
         private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
         private SqliteCommand? _staging;
 
+        private bool _pooled;
+        private bool _closingForGood;
+
         public PooledConnection(PreparedSqliteDataSource source) : base(source._connectionString) => _source = source;
 
         public static PooledConnection Opened(PreparedSqliteDataSource source)
         {
-            var connection = new PooledConnection(source);
+            var connection = new PooledConnection(source) { _pooled = true };
             try
             {
                 connection.Open();
@@ -174,17 +179,20 @@ public sealed class PreparedSqliteDataSource : DbDataSource
 
         public override void Close()
         {
-            if (!Lent)
+            if (!_pooled || _closingForGood)
             {
                 base.Close();
                 return;
             }
+            if (!Lent) return;
+            Lent = false;
             _staging?.Parameters.Clear();
             _source.Return(this);
         }
 
         public void CloseForGood()
         {
+            _closingForGood = true;
             Lent = false;
             ForgetCommands();
             _staging?.Dispose();
