@@ -23,7 +23,7 @@ namespace Personalize.Hosting.Storage;
 /// </remarks>
 public sealed class PreparedSqliteDataSource : DbDataSource
 {
-    public const int StatementsPerConnection = 16;
+    private const int StatementsPerConnection = 16;
     private const int IdleConnections = 8;
 
     private readonly string _connectionString;
@@ -186,7 +186,6 @@ public sealed class PreparedSqliteDataSource : DbDataSource
             }
             if (!Lent) return;
             Lent = false;
-            _staging?.Parameters.Clear();
             _source.Return(this);
         }
 
