@@ -23,6 +23,8 @@ public sealed record ScenarioResult
     /// <summary>Acknowledged events per second over the last (steady) simulation phase.</summary>
     public required double ThroughputPerSec { get; init; }
     public required LatencySet LatencyMs { get; init; }
+    /// <summary>The load generator's own collections over the measured phase (absent in reports written before it was kept).</summary>
+    public GeneratorGc? GeneratorGc { get; init; }
     public IReadOnlyList<ThresholdResult> Thresholds { get; init; } = [];
     /// <summary>Acknowledged events per second, second by second, for the report's chart.</summary>
     public required IReadOnlyList<double> ThroughputTimeline { get; init; }

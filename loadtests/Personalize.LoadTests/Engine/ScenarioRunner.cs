@@ -16,12 +16,14 @@ public static class ScenarioRunner
         var driver = new LoadDriver(scenario.StepAsync, MaxInFlight);
         long steadyStart = 0;
         long steadyStartCount = 0;
+        var gcAtSteadyStart = GeneratorGc.Mark.Now();
         driver.PhaseStarted += (index, _) =>
         {
             if (index == simulations.Count - 1)
             {
                 steadyStart = Stopwatch.GetTimestamp();
                 steadyStartCount = scenario.ThroughputCount;
+                gcAtSteadyStart = GeneratorGc.Mark.Now();
                 if (index > 0)
                 {
                     // Earlier phases are the warm-up (JIT tiering, thread pools, grain activations).
@@ -35,6 +37,7 @@ public static class ScenarioRunner
         var started = Stopwatch.GetTimestamp();
         var progress = new LiveProgress(scenario.Settings.ReportName, scenario.Stats, () => driver.InFlight, planned);
         await progress.RunWhileAsync(driver.RunAsync(simulations, cancellationToken));
+        var generatorGc = GeneratorGc.Mark.Now().Since(gcAtSteadyStart);
         var steadySeconds = Stopwatch.GetElapsedTime(steadyStart).TotalSeconds;
         var steadyCount = scenario.ThroughputCount - steadyStartCount;
         var loadSeconds = Stopwatch.GetElapsedTime(started).TotalSeconds;
@@ -64,6 +67,7 @@ public static class ScenarioRunner
             ErrorSamples = stats.ErrorSamples.ToArray(),
             ThroughputPerSec = steadySeconds > 0 ? Math.Round(steadyCount / steadySeconds, 1) : 0,
             LatencyMs = new LatencySet(stats.Track.Summarize(), stats.Push.Summarize(), stats.Connect.Summarize()),
+            GeneratorGc = generatorGc,
             ThroughputTimeline = progress.Timeline,
             Curves = new Dictionary<string, IReadOnlyList<double[]>>
             {

@@ -28,7 +28,7 @@ public static class HtmlReport
             <h1>Load test {E(report.RunId)} · {E(report.Profile)} · <span class="{(report.Passed ? "pass" : "fail")}">{(report.Passed ? "passed" : "FAILED")}</span></h1>
             <p>{report.StartedAt:u} · {report.Machine.ProcessorCount} cores · {E(report.Machine.Os)} · {E(report.Machine.Framework)}</p>
             <table><tr><th>scenario</th><th>target</th><th>shoppers</th><th>sent</th><th>ack</th><th>pushes exp/recv</th><th>lost</th><th>errors</th>
-            <th>throughput/s</th><th>track p50/p99/max ms</th><th>push p50/p99/max ms</th><th>thresholds</th></tr>
+            <th>throughput/s</th><th>track p50/p99/max ms</th><th>push p50/p99/max ms</th><th>load generator's own GC</th><th>thresholds</th></tr>
             """);
         foreach (var s in report.Scenarios)
         {
@@ -38,6 +38,7 @@ public static class HtmlReport
                 <td>{s.PushesExpected}/{s.PushesReceived}</td><td>{s.Lost}</td><td>{s.Errors}</td><td>{s.ThroughputPerSec}</td>
                 <td>{s.LatencyMs.Track.P50} / {s.LatencyMs.Track.P99} / {s.LatencyMs.Track.Max}</td>
                 <td>{s.LatencyMs.Push.P50} / {s.LatencyMs.Push.P99} / {s.LatencyMs.Push.Max}</td>
+                <td>{E(s.GeneratorGc?.Describe() ?? "–")}</td>
                 <td class="{(failed.Length == 0 ? "pass" : "fail")}">{(failed.Length == 0 ? "pass" : E(string.Join("; ", failed)))}</td></tr>
                 """);
         }

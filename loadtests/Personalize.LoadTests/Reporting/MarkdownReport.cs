@@ -28,6 +28,18 @@ public static class MarkdownReport
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"hot-path / echo throughput: **{hot.ThroughputPerSec / echo.ThroughputPerSec:P0}**");
         }
+        if (report.Scenarios.Any(s => s.GeneratorGc is not null))
+        {
+            md.AppendLine();
+            md.AppendLine("## The load generator's own collections (measured phase)");
+            md.AppendLine();
+            md.AppendLine("Answers and pushes that arrive while the generator is paused are timestamped after the pause.");
+            md.AppendLine();
+            foreach (var s in report.Scenarios.Where(s => s.GeneratorGc is not null))
+            {
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: {s.GeneratorGc!.Describe()}");
+            }
+        }
         md.AppendLine();
         md.AppendLine("## Thresholds");
         md.AppendLine();

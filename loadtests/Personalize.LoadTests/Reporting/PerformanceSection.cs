@@ -151,11 +151,11 @@ public static class PerformanceSection
         }
         if (half is { LatencyMs.Push.Count: > 0 })
         {
-            md.AppendLine(Inv, $"- **event→push at {Number(half.ThroughputPerSec)} events/s** ({half.Shoppers:N0} connected shoppers): p50 {Ms(half.LatencyMs.Push.P50)} ms, p99 {Ms(half.LatencyMs.Push.P99)} ms ({half.PushesReceived:N0} pushes, {half.Lost} lost).");
+            md.AppendLine(Inv, $"- **event→push at {Number(half.ThroughputPerSec)} events/s** ({half.Shoppers:N0} connected shoppers): p50 {Ms(half.LatencyMs.Push.P50)} ms, p99 {Ms(half.LatencyMs.Push.P99)} ms ({half.PushesReceived:N0} pushes, {half.Lost} lost){GeneratorPauses(half)}.");
         }
         if (Find(load, "echo-half") is { LatencyMs.Push.Count: > 0 } floor)
         {
-            md.AppendLine(Inv, $"- **the floor under it**: the same clients against the echo server at {Number(floor.ThroughputPerSec)} events/s (this machine and the load generator alone): event→push p50 {Ms(floor.LatencyMs.Push.P50)} ms, p99 {Ms(floor.LatencyMs.Push.P99)} ms.");
+            md.AppendLine(Inv, $"- **the floor under it**: the same clients against the echo server at {Number(floor.ThroughputPerSec)} events/s (this machine and the load generator alone): event→push p50 {Ms(floor.LatencyMs.Push.P50)} ms, p99 {Ms(floor.LatencyMs.Push.P99)} ms{GeneratorPauses(floor)}.");
         }
         var failed = load.Scenarios.SelectMany(s => s.Thresholds.Where(t => !t.Passed).Select(t => $"{s.Name}: {t.Name} (actual {Number(t.Actual)})")).ToList();
         md.AppendLine(failed.Count == 0
@@ -212,6 +212,9 @@ public static class PerformanceSection
         }
         md.AppendLine();
     }
+
+    /// <summary>"; the load generator was paused ..." when the report has it (reports before it was kept do not).</summary>
+    private static string GeneratorPauses(ScenarioResult s) => s.GeneratorGc is { } gc ? $"; the load generator was {gc.Describe()}" : "";
 
     private static ScenarioResult? Find(RunReport load, string name) => load.Scenarios.FirstOrDefault(s => s.Name == name);
 
