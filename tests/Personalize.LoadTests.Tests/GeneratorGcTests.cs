@@ -24,7 +24,8 @@ public sealed class GeneratorGcTests
         Assert.Equal(gc.Collections, gc.Gen0 + gc.Gen1 + gc.Gen2);
         Assert.True(gc.PausedMs > 0, $"paused {gc.PausedMs} ms");
         Assert.InRange(gc.PausedPercent, 0.0, 100.0);
-        Assert.Equal(Math.Round(gc.PausedMs / gc.Collections, 2), gc.MeanPauseMs, 0.01);
+        // PausedMs is rounded to 0.1 ms and the mean to 0.01 ms: over four or more collections they agree within 0.02.
+        Assert.Equal(gc.PausedMs / gc.Collections, gc.MeanPauseMs, 0.02);
     }
 
     [Fact]
