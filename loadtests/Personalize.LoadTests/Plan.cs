@@ -39,6 +39,9 @@ public static class Plan
         }, s, s) with { DrainTimeout = TimeSpan.FromSeconds(5) }, Correctness)).ToArray();
     }
 
+    /// <summary>The unmeasured warm-up of the saturated runs of the full profile (the others take 10 s).</summary>
+    private const double SaturatedWarmUpSeconds = 40;
+
     /// <summary>
     /// For people and releases: the ceiling and the hot path each saturated by a closed loop (their
     /// throughputs are the 50 % ratio), then the hot path at half of its own measured throughput
@@ -47,9 +50,6 @@ public static class Plan
     /// scenario warms up first, unmeasured (unless --warm-up says otherwise: 40 s for the saturated runs,
     /// 10 s for the others).
     /// </summary>
-    /// <summary>The unmeasured warm-up of the saturated runs of the full profile (the others take 10 s).</summary>
-    public const double SaturatedWarmUpSeconds = 40;
-
     private static PlannedRun[] Full(LoadTestOptions options)
     {
         var full = options with

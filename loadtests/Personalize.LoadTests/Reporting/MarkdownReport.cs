@@ -28,14 +28,15 @@ public static class MarkdownReport
             md.AppendLine();
             md.AppendLine(CultureInfo.InvariantCulture, $"hot-path / echo throughput: **{hot.ThroughputPerSec / echo.ThroughputPerSec:P0}**");
         }
-        if (report.Scenarios.Any(s => s.GeneratorGc is not null))
+        var withGc = report.Scenarios.Where(s => s.GeneratorGc is not null).ToList();
+        if (withGc.Count > 0)
         {
             md.AppendLine();
             md.AppendLine("## The load generator's own collections (measured phase)");
             md.AppendLine();
             md.AppendLine("Answers and pushes that arrive while the generator is paused are timestamped after the pause.");
             md.AppendLine();
-            foreach (var s in report.Scenarios.Where(s => s.GeneratorGc is not null))
+            foreach (var s in withGc)
             {
                 md.AppendLine(CultureInfo.InvariantCulture, $"- {s.Name}: {s.GeneratorGc!.Describe()}");
             }
