@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.SignalR;
 
 namespace Personalize.Client;
 
@@ -10,6 +11,17 @@ namespace Personalize.Client;
 public static class ClientJson
 {
     public static JsonSerializerOptions Options { get; } = Configure(new JsonSerializerOptions(JsonSerializerDefaults.Web));
+
+    /// <summary>
+    /// Points a hub protocol at <see cref="Options"/>. Every client in a process shares that one instance:
+    /// options build and keep serialization metadata for the contract's types (~20 KB), so options of
+    /// its own would make every connection hold that again and build it by reflection on its first call.
+    /// </summary>
+    public static void UseOn(JsonHubProtocolOptions protocol)
+    {
+        ArgumentNullException.ThrowIfNull(protocol);
+        protocol.PayloadSerializerOptions = Options;
+    }
 
     /// <summary>Applies the client's settings to options someone else created (e.g. the hub protocol's).</summary>
     public static JsonSerializerOptions Configure(JsonSerializerOptions options)

@@ -42,7 +42,7 @@ public sealed class PersonalizeClient : IAsyncDisposable
                 options.ConfigureConnection?.Invoke(http);
             })
             .WithAutomaticReconnect(options.ReconnectPolicy)
-            .AddJsonProtocol(json => ClientJson.Configure(json.PayloadSerializerOptions));
+            .AddJsonProtocol(ClientJson.UseOn);
         if (options.LoggerFactory is not null)
         {
             builder.Services.AddSingleton(options.LoggerFactory);

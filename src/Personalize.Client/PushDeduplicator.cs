@@ -15,8 +15,10 @@ public sealed class PushDeduplicator
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _capacity = capacity;
-        _seen = new HashSet<string>(capacity, StringComparer.Ordinal);
-        _order = new Queue<string>(capacity);
+        // Grown as pushes arrive rather than sized to the capacity up front: most connections see a few
+        // pushes, and a set and queue sized for 512 ids would hold ~12 KB per connection from the start.
+        _seen = new HashSet<string>(StringComparer.Ordinal);
+        _order = new Queue<string>();
     }
 
     public int Count

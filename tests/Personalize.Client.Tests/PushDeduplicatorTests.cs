@@ -24,4 +24,16 @@ public class PushDeduplicatorTests
         Assert.False(seen.TryAdd("d"));
         Assert.True(seen.TryAdd("a"));
     }
+
+    [Fact]
+    public void A_new_deduplicator_holds_no_room_for_ids_it_has_not_seen()
+    {
+        // Every connection has one; sized to its capacity up front it held ~19 KB before its first push.
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var seen = new PushDeduplicator(512);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.True(allocated < 1024, $"a new deduplicator allocated {allocated} B");
+        Assert.True(seen.TryAdd("first"));
+    }
 }

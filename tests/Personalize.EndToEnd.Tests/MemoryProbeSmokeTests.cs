@@ -37,6 +37,10 @@ public sealed class MemoryProbeSmokeTests
                 Assert.Equal(count, root.GetProperty(section).GetProperty("count").GetInt32());
                 Assert.True(root.GetProperty(section).GetProperty("session").GetArrayLength() > 0);
             }
+            // The clients' process reports what it holds per client: the storefront's side of a connection.
+            var client = root.GetProperty("bytesPerClient").GetDouble();
+            Assert.True(double.IsFinite(client) && client > 0, $"bytesPerClient = {client}");
+            Assert.Equal(client, root.GetProperty("connections").GetProperty("clientBytesPerItem").GetDouble());
             Assert.True(root.GetProperty("grains").GetProperty("activationsAfter").GetInt32()
                 - root.GetProperty("grains").GetProperty("activationsBefore").GetInt32() >= 500);
             Assert.Contains("idle SignalR connection", await stdout);

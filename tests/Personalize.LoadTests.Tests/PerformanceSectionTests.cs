@@ -108,18 +108,20 @@ public sealed class PerformanceSectionTests
              "grains":{"count":100000,"bytesPerItem":3010.5,"workingSetBytesPerItem":5120,
                        "session":["page_view (channel web)","product_view (a)","product_view (b)","add_to_cart (c)"]},
              "fullGrains":{"count":200,"bytesPerItem":40964,"workingSetBytesPerItem":-559677,"session":[]},
-             "connections":{"count":5000,"bytesPerItem":20480,"workingSetBytesPerItem":30000,"session":["opened by a second process"]},
+             "connections":{"count":5000,"bytesPerItem":20480,"workingSetBytesPerItem":30000,"clientBytesPerItem":51200,"session":["opened by a second process"]},
              "echoConnections":{"count":5000,"bytesPerItem":16384,"workingSetBytesPerItem":8000,"session":["the echo server"]}}
             """;
 
         var memory = PerformanceSection.MemoryFigures.Parse(json);
 
-        Assert.Equal(4, memory.Lines.Count);
+        Assert.Equal(5, memory.Lines.Count);
         Assert.Equal(new PerformanceSection.MemoryLine("idle shopper grain, typical session", 100_000, 3010.5, 5120, 4096, "1 page_view, 2 product_view, 1 add_to_cart"), memory.Lines[0]);
         var md = PerformanceSection.Render(new PerformanceSection.Inputs(Report(Scenario("echo", 1, 1, 1)), memory, []));
         Assert.Contains("| idle shopper grain, typical session: 1 page_view, 2 product_view, 1 add_to_cart | 100,000 | 2.9 KB | 5.0 KB | ≤ 4.0 KB |", md, StringComparison.Ordinal);
         Assert.Contains("| idle SignalR connection, in the gateway | 5,000 | 20.0 KB | 29.3 KB | ≤ 16.0 KB |", md, StringComparison.Ordinal);
         Assert.Contains("| idle SignalR connection, bare echo server (the floor) | 5,000 | 16.0 KB | 7.8 KB | – |", md, StringComparison.Ordinal);
+        // The clients' own side, reported by their process; no working set or target of its own.
+        Assert.Contains("| connected storefront client (Personalize.Client), in the client's process | 5,000 | 50.0 KB | – | – |", md, StringComparison.Ordinal);
         Assert.Contains("holds 1.25× what one to the bare echo server holds in the same run (4.0 KB more)", md, StringComparison.Ordinal);
         // A working set that shrank over the run is shown as unknown, not as a negative size.
         Assert.Contains("| idle shopper grain, every ring at its cap (sizing) | 200 | 40.0 KB | – | – |", md, StringComparison.Ordinal);

@@ -74,7 +74,7 @@ public static class ConnectionMemoryProbe
             var after = await HeapGauge.ReadAsync();
             await histograms.AfterAsync(name, count);
             await clients.CloseAsync();
-            return MemorySection.From(count, before, after, null, null, description, elapsed);
+            return MemorySection.From(count, before, after, null, null, description, elapsed) with { ClientBytesPerItem = clients.BytesPerClient };
         }
         finally
         {
@@ -88,6 +88,9 @@ public static class ConnectionMemoryProbe
         private readonly Process _process;
 
         private ClientProcess(Process process) => _process = process;
+
+        /// <summary>Managed bytes the client process holds per open client, as it reported them.</summary>
+        public double BytesPerClient { get; private set; }
 
         public static async Task<ClientProcess> StartAsync(string baseUrl, string tokensFile, int count)
         {
@@ -110,8 +113,10 @@ public static class ConnectionMemoryProbe
                 while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
                 {
                     if (!line.StartsWith(IdleConnections.Ready, StringComparison.Ordinal)) continue;
-                    var opened = int.Parse(line.AsSpan(IdleConnections.Ready.Length + 1), System.Globalization.CultureInfo.InvariantCulture);
+                    var figures = line[(IdleConnections.Ready.Length + 1)..].Split(' ');
+                    var opened = int.Parse(figures[0], System.Globalization.CultureInfo.InvariantCulture);
                     if (opened != count) throw new InvalidOperationException($"only {opened} of {count} connections opened");
+                    child.BytesPerClient = double.Parse(figures[1], System.Globalization.CultureInfo.InvariantCulture);
                     return child;
                 }
                 throw new InvalidOperationException($"the client process ended before its connections were open (exit code {(process.HasExited ? process.ExitCode : -1)})");

@@ -6,7 +6,8 @@ namespace Personalize.Benchmarks.Memory;
 
 /// <summary>
 /// The hidden verb the connection probe starts in a second process: opens one storefront client per
-/// token, prints <c>ready N</c> (N = connections open), and holds them until standard input closes.
+/// token, prints <c>ready N B</c> (N = connections open, B = managed bytes this process holds per open
+/// client), and holds them until standard input closes.
 /// </summary>
 public static class IdleConnections
 {
@@ -22,6 +23,9 @@ public static class IdleConnections
         var clients = new PersonalizeClient[Math.Min(count, tokens.Length)];
         var next = -1;
         var failed = 0;
+        // The client side's own figure: what the storefront client holds per connection, one-time costs
+        // (serialization metadata, the runtime's pools) spread over every client opened.
+        var baseline = GC.GetTotalMemory(forceFullCollection: true);
         async Task Open()
         {
             for (var i = Interlocked.Increment(ref next); i < clients.Length; i = Interlocked.Increment(ref next))
@@ -54,7 +58,9 @@ public static class IdleConnections
             }
         }
         await Task.WhenAll(Enumerable.Range(0, Concurrency).Select(_ => Task.Run(Open)));
-        Console.WriteLine($"{Ready} {clients.Length - failed}");
+        var opened = clients.Length - failed;
+        var perClient = opened == 0 ? 0 : (GC.GetTotalMemory(forceFullCollection: true) - baseline) / opened;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Ready} {opened} {perClient}"));
         await Console.Out.FlushAsync();
 
         await Console.In.ReadToEndAsync();

@@ -23,7 +23,7 @@ public static class MemoryProbe
         "Grains: sessions go through IShopperGrain.TrackAsync with events parsed from JSON as the hub parses them; after the last event the probe waits past the click flush delay so lazy writes are done, then measures with every grain still active (grain collection age set to 2 h for the probe; activation counts before/after are recorded).",
         "Typical shoppers are judged against a catalog of triggers with count conditions (ProbeCatalog: browse, category, basket, search; none fires in the session), so the click tally a count keeps between events is measured too; a flush after a lull gives it back.",
         "Full grains: every bounded collection at its cap (see fullGrains.session); a sizing figure for the worst case, not a target.",
-        "Connections: opened from a second process (Personalize.Client), so client-side memory is not in the gateway's figure; their shopper grains are activated before the baseline.",
+        "Connections: opened from a second process (Personalize.Client), so client-side memory is not in the gateway's figure; their shopper grains are activated before the baseline. That process reports its own figure (connections.clientBytesPerItem): GC.GetTotalMemory after a full collection, before the first client and once all are open, per client.",
         "Echo connections: the same clients and count against the bare SignalR echo server hosted in the same process, measured right after the gateway's; the floor any SignalR connection costs on this runtime.",
     ];
 
@@ -79,6 +79,7 @@ public static class MemoryProbe
             BytesPerFullGrain = worst?.BytesPerItem,
             BytesPerConnection = idle?.BytesPerItem,
             BytesPerEchoConnection = echo?.BytesPerItem,
+            BytesPerClient = idle?.ClientBytesPerItem,
             Grains = typical,
             FullGrains = worst,
             Connections = idle,
@@ -100,6 +101,11 @@ public static class MemoryProbe
         Row("idle shopper grain (every ring full)", report.FullGrains, null);
         Row("idle SignalR connection (gateway)", report.Connections, report.ConnectionTargetBytes);
         Row("idle SignalR connection (bare echo server, the floor)", report.EchoConnections, null);
+        if (report.Connections is { ClientBytesPerItem: { } client })
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| connected storefront client (Personalize.Client, in its own process) | {report.Connections.Count:N0} | {client:N0} | – | — |"));
+        }
         Console.WriteLine();
     }
 

@@ -16,6 +16,8 @@ public sealed record MemoryReport
     public double? BytesPerConnection { get; init; }
     /// <summary>Managed bytes per idle connection to the bare SignalR echo server in the same run: the floor.</summary>
     public double? BytesPerEchoConnection { get; init; }
+    /// <summary>Managed bytes per connected storefront client (Personalize.Client) in the clients' own process.</summary>
+    public double? BytesPerClient { get; init; }
     public int GrainTargetBytes { get; init; } = MemoryTargets.GrainBytes;
     public int ConnectionTargetBytes { get; init; } = MemoryTargets.ConnectionBytes;
     public MemorySection? Grains { get; init; }
@@ -56,6 +58,8 @@ public sealed record MemorySection
     public double BytesPerItem { get; init; }
     public double HeapSizeBytesPerItem { get; init; }
     public double WorkingSetBytesPerItem { get; init; }
+    /// <summary>Connections: managed bytes per open client in the process holding the clients (the storefront's side).</summary>
+    public double? ClientBytesPerItem { get; init; }
     public required HeapFigures Baseline { get; init; }
     public required HeapFigures After { get; init; }
     /// <summary>Grain activations in the silo before and after (grains), so a collected grain would show.</summary>

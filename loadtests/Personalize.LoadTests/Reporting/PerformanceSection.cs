@@ -76,6 +76,9 @@ public static class PerformanceSection
         /// <summary>The same clients against the bare SignalR echo server in the same run: what any connection costs.</summary>
         public const string EchoConnectionName = "idle SignalR connection, bare echo server (the floor)";
 
+        /// <summary>The other end of the gateway's connections: what the .NET storefront client holds per connection.</summary>
+        public const string ClientName = "connected storefront client (Personalize.Client), in the client's process";
+
         public static MemoryFigures Parse(string json)
         {
             using var doc = JsonDocument.Parse(json);
@@ -91,6 +94,11 @@ public static class PerformanceSection
                     m.TryGetProperty("workingSetBytesPerItem", out var ws) && ws.ValueKind == JsonValueKind.Number ? ws.GetDouble() : null,
                     target is not null && root.TryGetProperty(target, out var t) && t.ValueKind == JsonValueKind.Number ? t.GetDouble() : null,
                     section == "grains" ? EventCounts(m) : ""));
+            }
+            if (root.TryGetProperty("connections", out var c) && c.ValueKind == JsonValueKind.Object &&
+                c.TryGetProperty("clientBytesPerItem", out var client) && client.ValueKind == JsonValueKind.Number)
+            {
+                lines.Add(new MemoryLine(ClientName, c.GetProperty("count").GetInt64(), client.GetDouble(), null, null, ""));
             }
             return new MemoryFigures(lines);
         }
