@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Net.WebSockets;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,11 @@ public sealed class PersonalizeClient : IAsyncDisposable
             .WithUrl(Combine(options.BaseUrl, HubPath), http =>
             {
                 http.AccessTokenProvider = options.AccessTokenProvider;
+                if (options.DirectWebSocket)
+                {
+                    http.SkipNegotiation = true;
+                    http.Transports = HttpTransportType.WebSockets;
+                }
                 options.ConfigureConnection?.Invoke(http);
             })
             .WithAutomaticReconnect(options.ReconnectPolicy)

@@ -33,7 +33,14 @@ public sealed class PersonalizeClientOptions
     /// <summary>Reconnect schedule; by default a storefront keeps trying for as long as it is open.</summary>
     public IRetryPolicy ReconnectPolicy { get; init; } = new ForeverRetryPolicy();
 
-    /// <summary>Transport tuning (transports, handlers, headers) for hosts that need it.</summary>
+    /// <summary>
+    /// Connects straight to the WebSocket, without SignalR's negotiate request: what a gateway reached
+    /// through a balancer without sticky sessions needs, and no idle keep-alive HTTP connection is left
+    /// beside the WebSocket. Off by default (negotiation can fall back to other transports).
+    /// </summary>
+    public bool DirectWebSocket { get; init; }
+
+    /// <summary>Transport tuning (transports, handlers, headers) for hosts that need it; applied last.</summary>
     public Action<HttpConnectionOptions>? ConfigureConnection { get; init; }
 
     public ILoggerFactory? LoggerFactory { get; init; }

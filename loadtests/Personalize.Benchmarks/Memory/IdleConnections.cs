@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Http.Connections;
 using Personalize.Client;
 
 namespace Personalize.Benchmarks.Memory;
@@ -38,11 +37,7 @@ public static class IdleConnections
                     // Straight to the WebSocket: a negotiate request would also leave an idle keep-alive HTTP
                     // connection on the gateway until Kestrel's keep-alive timeout (130 s) closes it, which
                     // is not what an open SignalR connection costs.
-                    ConfigureConnection = http =>
-                    {
-                        http.SkipNegotiation = true;
-                        http.Transports = HttpTransportType.WebSockets;
-                    },
+                    DirectWebSocket = true,
                 });
                 try
                 {

@@ -103,18 +103,21 @@ public static class MemoryProbe
         Row("idle SignalR connection (bare echo server, the floor)", report.EchoConnections, null);
         if (report.Connections is { ClientBytesPerItem: { } client })
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"| connected storefront client (Personalize.Client, in its own process) | {report.Connections.Count:N0} | {client:N0} | – | — |"));
+            Row("connected storefront client (Personalize.Client, in its own process)", report.Connections.Count, client, null, null);
         }
         Console.WriteLine();
     }
 
     private static void Row(string what, MemorySection? section, int? target)
     {
-        if (section is null) return;
-        var verdict = target is { } t ? $"≤ {t:N0} {(section.BytesPerItem <= t ? "✓" : "✗")}" : "—";
+        if (section is not null) Row(what, section.Count, section.BytesPerItem, section.WorkingSetBytesPerItem, target);
+    }
+
+    private static void Row(string what, int count, double bytes, double? workingSet, int? target)
+    {
+        var verdict = target is { } t ? $"≤ {t:N0} {(bytes <= t ? "✓" : "✗")}" : "—";
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {what} | {section.Count:N0} | {section.BytesPerItem:N0} | {section.WorkingSetBytesPerItem:N0} | {verdict} |"));
+            $"| {what} | {count:N0} | {bytes:N0} | {(workingSet is { } ws ? ws.ToString("N0", CultureInfo.InvariantCulture) : "–")} | {verdict} |"));
     }
 
     private static string? Option(string[] args, string name)

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Microsoft.AspNetCore.Http.Connections;
 using Personalize.Client;
 using Personalize.LoadTests.Engine;
 using Personalize.LoadTests.Targets;
@@ -40,14 +39,9 @@ public sealed class ShopperSession(string shopperId, PersonalizeClient client) :
             AccessTokenProvider = () => Task.FromResult<string?>(token),
             // Acknowledged pushes leave the grain's outbox: the test must not let outboxes grow.
             ReportShown = true,
-            // Straight to the WebSocket, as a storefront behind a balancer without sticky sessions connects:
-            // a negotiate request would leave an idle keep-alive HTTP connection per shopper on both sides
+            // A negotiate request would leave an idle keep-alive HTTP connection per shopper on both sides
             // (8 KB of buffers and a socket each in this process) for as long as the run.
-            ConfigureConnection = http =>
-            {
-                http.SkipNegotiation = true;
-                http.Transports = HttpTransportType.WebSockets;
-            },
+            DirectWebSocket = true,
         });
         var session = new ShopperSession(shopperId, client);
         client.PushReceived += push => onPush(session, push);
