@@ -6,7 +6,11 @@ namespace Personalize;
 /// A push to a shopper's storefront (CONTRACT.md §2 "Server → client"). One flat record: the
 /// <see cref="Kind"/> names the client method and which of the optional fields are set.
 /// </summary>
-[GenerateSerializer, Alias("Personalize.Nudge")]
+/// <remarks>
+/// Immutable to Orleans, like <see cref="ShopperEvent"/>: the push a grain hands a gateway in its own process
+/// is the instance, not a deep copy.
+/// </remarks>
+[GenerateSerializer, Immutable, Alias("Personalize.Nudge")]
 public sealed record Nudge
 {
     [Id(0)] public string Id { get; init; } = "";
@@ -32,7 +36,7 @@ public sealed record Nudge
 }
 
 /// <summary>A discount or reward: <c>{ kind: percent | amount | freeShipping, value, currency? }</c>.</summary>
-[GenerateSerializer, Alias("Personalize.Reward")]
+[GenerateSerializer, Immutable, Alias("Personalize.Reward")]
 public sealed record Reward
 {
     [Id(0)] public string Kind { get; init; } = "";

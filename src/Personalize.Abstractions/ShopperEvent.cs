@@ -3,7 +3,11 @@ using System.Text.Json.Serialization;
 namespace Personalize;
 
 /// <summary>One thing a shopper did, as a storefront or backend reports it (CONTRACT.md §2).</summary>
-[GenerateSerializer, Alias("Personalize.ShopperEvent")]
+/// <remarks>
+/// Immutable to Orleans: nothing changes an event once made (its lists included), so a grain call in the same
+/// process passes the instance instead of a deep copy, one of every <c>Track</c>'s allocations.
+/// </remarks>
+[GenerateSerializer, Immutable, Alias("Personalize.ShopperEvent")]
 public sealed record ShopperEvent
 {
     [Id(0)] public string Id { get; init; } = "";
@@ -27,7 +31,7 @@ public sealed record ShopperEvent
     [Id(17)] public string? Network { get; init; }
 }
 
-[GenerateSerializer, Alias("Personalize.OrderLine")]
+[GenerateSerializer, Immutable, Alias("Personalize.OrderLine")]
 public sealed record OrderLine
 {
     [Id(0)] public string ProductId { get; init; } = "";

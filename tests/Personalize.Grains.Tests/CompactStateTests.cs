@@ -266,6 +266,18 @@ public sealed class CompactStateTests(ClusterFixture fixture)
         Assert.Equal("p-1", state.Clicks[^1].ProductId);
     }
 
+    [Fact]
+    public void Events_and_pushes_cross_a_grain_call_in_one_process_as_the_same_instance()
+    {
+        var copier = fixture.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredService<DeepCopier>();
+        var purchase = Event(EventTypes.Purchase, "p-1") with { Lines = [new OrderLine { ProductId = "p-1", Price = 5m }] };
+        var push = new Nudge { Id = "n-1", Kind = NudgeKinds.Offer, Discount = new Reward { Kind = "percent", Value = 10 }, ProductIds = ["p-1"] };
+
+        // Orleans deep-copies the arguments of a call within a process unless their type is immutable.
+        Assert.Same(purchase, copier.Copy(purchase));
+        Assert.Same(push, copier.Copy(push));
+    }
+
     private Serializer Serializer() =>
         fixture.Cluster.GetActiveSilos().OfType<InProcessSiloHandle>().First().SiloHost.Services.GetRequiredService<Serializer>();
 

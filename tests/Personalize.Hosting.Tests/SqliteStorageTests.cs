@@ -195,11 +195,18 @@ public sealed class SqliteStorageTests : IDisposable
         var orleans = new OrleansGrainStorageSerializer(services.GetRequiredService<Orleans.Serialization.Serializer>());
         var state = new CounterState { Value = 123_456 };
 
-        var taken = snapshots.Take(state).ToArray();
+        byte[] taken;
+        using (var lent = snapshots.Take(state)) taken = lent.Bytes.ToArray();
 
         Assert.Equal(orleans.Serialize(state).ToArray(), taken);
         Assert.Equal(123_456, snapshots.Deserialize<CounterState>(BinaryData.FromBytes(taken))!.Value);
         Assert.Equal(taken, snapshots.Serialize(state).ToArray());
+
+        // A state larger than the first array lent for it (4 KB) moves to a larger one, every byte kept.
+        var large = string.Concat(Enumerable.Range(0, 3_000).Select(i => $"{i},"));
+        using var lentLarge = snapshots.Take(large);
+        Assert.NotNull(lentLarge.Lease);
+        Assert.Equal(orleans.Serialize(large).ToArray(), lentLarge.Bytes.ToArray());
     }
 
     private static async Task<int> ReadValueAsync(IGrainStorage storage, GrainId id)

@@ -73,7 +73,11 @@ public static class PersonalizeStorageExtensions
         }));
         if (dialect == SchemaDialect.Sqlite)
         {
-            silo.Services.AddSingleton(services => new StateSnapshotSerializer(StateSerializer(services)));
+            silo.Services.AddSingleton(services =>
+            {
+                var binary = new BinaryStateSerializer(services.GetRequiredService<Serializer>());
+                return new StateSnapshotSerializer(StateSerializer(services, binary), binary);
+            });
             silo.Services.AddSingleton(_ => new PreparedSqliteDataSource(connectionString));
             silo.Services.AddKeyedSingleton<IGrainStorage>(StorageNames.Default,
                 (services, _) => new SingleWriterGrainStorage(
@@ -168,8 +172,8 @@ public static class PersonalizeStorageExtensions
             nameof(clustering));
     }
 
-    private static GrainStorageSerializer StateSerializer(IServiceProvider services) => new(
-        new BinaryStateSerializer(services.GetRequiredService<Serializer>()),
+    private static GrainStorageSerializer StateSerializer(IServiceProvider services, BinaryStateSerializer? binary = null) => new(
+        binary ?? new BinaryStateSerializer(services.GetRequiredService<Serializer>()),
         ActivatorUtilities.CreateInstance<JsonGrainStorageSerializer>(services));
 
     /// <summary>The reminder table's writes join the grain state writes' queue (SingleWriterReminderTable says why).</summary>

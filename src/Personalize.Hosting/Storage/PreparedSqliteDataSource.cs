@@ -122,7 +122,7 @@ public sealed class PreparedSqliteDataSource : DbDataSource
     private sealed class PooledConnection : SqliteConnection
     {
         private readonly PreparedSqliteDataSource _source;
-        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Prepared> _commands = new(StringComparer.Ordinal);
         private SqliteCommand? _staging;
 
         private bool _pooled;
@@ -159,18 +159,25 @@ public sealed class PreparedSqliteDataSource : DbDataSource
         /// </summary>
         public SqliteCommand CommandFor(string text, SqliteTransaction? transaction, int timeout)
         {
-            if (!_commands.TryGetValue(text, out var command))
+            if (!_commands.TryGetValue(text, out var prepared))
             {
                 // Texts beyond the cap are not expected (the provider has a handful); start the set over.
                 if (_commands.Count >= StatementsPerConnection) ForgetCommands();
-                command = CreateCommand();
-                command.CommandText = text;
-                command.Prepare();
-                _commands.Add(text, command);
+                var created = CreateCommand();
+                created.CommandText = text;
+                created.Prepare();
+                prepared = new Prepared(created, ParameterSpellings(text));
+                _commands.Add(text, prepared);
                 Interlocked.Increment(ref _source._prepared);
             }
+            var command = prepared.Command;
             command.Parameters.Clear();
-            foreach (SqliteParameter parameter in Staging.Parameters) command.Parameters.Add(parameter);
+            foreach (SqliteParameter parameter in Staging.Parameters)
+            {
+                // Named as the statement spells it, the parameter binds with one look-up instead of four.
+                if (prepared.Spellings.TryGetValue(parameter.ParameterName, out var spelled)) parameter.ParameterName = spelled;
+                command.Parameters.Add(parameter);
+            }
             Staging.Parameters.Clear();
             command.Transaction = transaction;
             command.CommandTimeout = timeout;
@@ -203,10 +210,49 @@ public sealed class PreparedSqliteDataSource : DbDataSource
 
         private void ForgetCommands()
         {
-            foreach (var command in _commands.Values) command.Dispose();
+            foreach (var prepared in _commands.Values) prepared.Command.Dispose();
             _commands.Clear();
         }
+
+        /// <summary>
+        /// The text's parameter names without their prefix, each to its name as the text spells it
+        /// (<c>GrainIdHash</c> to <c>@GrainIdHash</c>). The provider names its parameters bare, and
+        /// Microsoft.Data.Sqlite binds a bare name by trying the name and then each of <c>@ $ :</c> in front of
+        /// it, a new string and its UTF-8 copy per try, for every parameter of every write (about a ninth of
+        /// what the gateway allocated under load; loadtests/README.md). A bare name the text spells two ways
+        /// is left bare, so binding still refuses it as ambiguous.
+        /// </summary>
+        private Dictionary<string, string> ParameterSpellings(string text)
+        {
+            var spellings = new Dictionary<string, string>(StringComparer.Ordinal);
+            var ambiguous = new HashSet<string>(StringComparer.Ordinal);
+            ReadOnlySpan<byte> rest = System.Text.Encoding.UTF8.GetBytes(text);
+            while (!rest.IsEmpty)
+            {
+                var rc = raw.sqlite3_prepare_v2(Handle, rest, out var statement, out var tail);
+                using (statement)
+                {
+                    // The command prepared the same text a moment ago; a failure here cannot be new, so stop listing.
+                    if (rc != raw.SQLITE_OK || tail.Length >= rest.Length) break;
+                    rest = tail;
+                    if (statement.IsInvalid) continue;
+                    var count = raw.sqlite3_bind_parameter_count(statement);
+                    for (var i = 1; i <= count; i++)
+                    {
+                        var name = raw.sqlite3_bind_parameter_name(statement, i).utf8_to_string();
+                        if (name is not { Length: > 1 } || name[0] is not ('@' or '$' or ':')) continue;
+                        var bare = name[1..];
+                        if (spellings.TryGetValue(bare, out var known) && known != name) ambiguous.Add(bare);
+                        else spellings[bare] = name;
+                    }
+                }
+            }
+            foreach (var bare in ambiguous) spellings.Remove(bare);
+            return spellings;
+        }
     }
+
+    private sealed record Prepared(SqliteCommand Command, Dictionary<string, string> Spellings);
 
     /// <summary>
     /// A command as the provider sees it. Its parameters are staged on the connection; executing picks the

@@ -69,7 +69,7 @@ public sealed class SingleWriterGrainStorage : IGrainStorage, IDisposable
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         if (_snapshots is not { } snapshots) return OneAtATime(() => _inner.WriteStateAsync(stateName, grainId, grainState));
-        BinaryData bytes;
+        StateBytes bytes;
         try
         {
             bytes = snapshots.Take(grainState.State);
@@ -78,7 +78,32 @@ public sealed class SingleWriterGrainStorage : IGrainStorage, IDisposable
         {
             return Task.FromException(ex);
         }
-        return OneAtATime(() => snapshots.WriteWith(grainState.State, bytes, () => _inner.WriteStateAsync(stateName, grainId, grainState)));
+        Task written;
+        try
+        {
+            written = OneAtATime(() => snapshots.WriteWith(grainState.State, bytes.Bytes, () => _inner.WriteStateAsync(stateName, grainId, grainState)));
+        }
+        catch
+        {
+            bytes.Dispose();
+            throw;
+        }
+        // The bytes are lent until the write is done with them (StateSnapshotSerializer).
+        if (!written.IsCompleted) return GiveBackAfter(written, bytes);
+        bytes.Dispose();
+        return written;
+    }
+
+    private static async Task GiveBackAfter(Task written, StateBytes bytes)
+    {
+        try
+        {
+            await written.ConfigureAwait(false);
+        }
+        finally
+        {
+            bytes.Dispose();
+        }
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>

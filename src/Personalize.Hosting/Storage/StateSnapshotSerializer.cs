@@ -15,8 +15,14 @@ namespace Personalize.Hosting.Storage;
 /// any other call (another object, a write not taken ahead) is serialized then. The bytes live only as long
 /// as that one write's call, so a failed write leaves nothing a later write could pick up.
 /// </para>
+/// <para>
+/// Given the <see cref="BinaryStateSerializer"/> that <paramref name="inner"/> writes with, a state taken ahead
+/// is written into an array lent by the shared pool (<see cref="BinaryStateSerializer.SerializeLent{T}"/>),
+/// which the taker gives back once the write is done: the provider copies the bytes into its parameter, so
+/// an array of their own would be garbage at once.
+/// </para>
 /// </remarks>
-public sealed class StateSnapshotSerializer(IGrainStorageSerializer inner) : IGrainStorageSerializer
+public sealed class StateSnapshotSerializer(IGrainStorageSerializer inner, BinaryStateSerializer? lending = null) : IGrainStorageSerializer
 {
     private readonly AsyncLocal<Snapshot?> _current = new();
 
@@ -25,8 +31,8 @@ public sealed class StateSnapshotSerializer(IGrainStorageSerializer inner) : IGr
 
     public T? Deserialize<T>(BinaryData input) => inner.Deserialize<T>(input);
 
-    /// <summary>The state's bytes as of now.</summary>
-    public BinaryData Take<T>(T? state) => inner.Serialize(state);
+    /// <summary>The state's bytes as of now; dispose them once the write that uses them is done.</summary>
+    public StateBytes Take<T>(T? state) => lending is null ? new StateBytes(inner.Serialize(state), null) : lending.SerializeLent(state);
 
     /// <summary>Starts <paramref name="write"/> with <paramref name="bytes"/> standing for <paramref name="state"/>.</summary>
     public Task WriteWith(object? state, BinaryData bytes, Func<Task> write)
