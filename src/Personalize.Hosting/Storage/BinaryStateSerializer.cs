@@ -45,14 +45,14 @@ public sealed class BinaryStateSerializer(Serializer serializer) : IGrainStorage
         private byte[]? _array = ArrayPool<byte>.Shared.Rent(FirstSize);
         private int _length;
 
-        public ReadOnlyMemory<byte> Written => Array.AsMemory(0, _length);
+        public ReadOnlyMemory<byte> Written => Lent.AsMemory(0, _length);
 
-        private byte[] Array => _array ?? throw new ObjectDisposedException(nameof(LentBuffer));
+        private byte[] Lent => _array ?? throw new ObjectDisposedException(nameof(LentBuffer));
 
         public void Advance(int count)
         {
             ArgumentOutOfRangeException.ThrowIfNegative(count);
-            if (count > Array.Length - _length) throw new InvalidOperationException("Advanced past the end of the buffer.");
+            if (count > Lent.Length - _length) throw new InvalidOperationException("Advanced past the end of the buffer.");
             _length += count;
         }
 
@@ -69,7 +69,7 @@ public sealed class BinaryStateSerializer(Serializer serializer) : IGrainStorage
 
         private byte[] Room(int sizeHint)
         {
-            var array = Array;
+            var array = Lent;
             var needed = Math.Max(sizeHint, 1);
             if (array.Length - _length >= needed) return array;
             var bigger = ArrayPool<byte>.Shared.Rent(Math.Max(array.Length * 2, _length + needed));

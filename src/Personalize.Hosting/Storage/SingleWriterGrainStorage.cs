@@ -35,7 +35,8 @@ namespace Personalize.Hosting.Storage;
 /// <para>
 /// Given a <see cref="StateSnapshotSerializer"/> (the provider's serializer), a state is serialized when its
 /// write is asked for, by the asking grain, and the writer only stores the bytes: the state as it was at that
-/// call, which is what the caller asked to store.
+/// call, which is what the caller asked to store. The bytes may sit in an array lent by the shared pool; it
+/// goes back once the write is done, whether it succeeded or not.
 /// </para>
 /// </remarks>
 public sealed class SingleWriterGrainStorage : IGrainStorage, IDisposable
