@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.SignalR;
 using Personalize.Gateway.Apis;
 using Personalize.Gateway.Auth;
 using Personalize.Gateway.Hubs;
@@ -64,6 +65,8 @@ public static class GatewayExtensions
                 .RequireAuthenticatedUser());
 
         builder.Services.AddSignalR(o => o.MaximumReceiveMessageSize = 64 * 1024);
+        // A closed registration, so it is chosen over SignalR's scoped IHubActivator<> (ShopperHubActivator says why).
+        builder.Services.AddSingleton<IHubActivator<ShopperHub>, ShopperHubActivator>();
         builder.Services.AddSingleton(typeof(StringKeyedGrains<>));
         builder.Services.AddSingleton<ShopperConnections>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ShopperConnections>());

@@ -30,14 +30,17 @@ public sealed partial class ShopperModel
 
     public ShopperState State { get; }
 
-    /// <summary>Stamps the event and remembers its id; null when the id was seen before (a duplicate).</summary>
+    /// <summary>
+    /// Stamps the event, shares its id strings (<see cref="ShareIds"/>) and remembers its id; null when the id
+    /// was seen before (a duplicate).
+    /// </summary>
     public ShopperEvent? Accept(ShopperEvent shopperEvent, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(shopperEvent);
         var idHash = EventIdHash.Of(shopperEvent.Id);
         // A linear search over at most 256 longs (vectorized) costs less than a hash set kept per shopper.
         if (CollectionsMarshal.AsSpan(State.SeenEventIds).Contains(idHash)) return null;
-        var e = shopperEvent.At is null ? shopperEvent with { At = now } : shopperEvent;
+        var e = ShareIds(shopperEvent, State.Clicks, now);
         RememberEventId(idHash);
         State.FirstSeen ??= now;
         // Nudge reports and consent come from the storefront, not the shopper: counting them as activity
@@ -50,7 +53,6 @@ public sealed partial class ShopperModel
     public bool Apply(ShopperEvent e, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(e);
-        e = ShareIds(e, State.Clicks);
         switch (e.Type)
         {
             case EventTypes.Consent:
@@ -139,14 +141,18 @@ public sealed partial class ShopperModel
     /// then adds it to the basket, would keep two equal copies, and so would every shopper who viewed it.
     /// The newest clicks' copy is used instead, else the process's (<see cref="SharedIds"/>).
     /// </summary>
-    private static ShopperEvent ShareIds(ShopperEvent e, List<Click> clicks)
+    /// <remarks>
+    /// The arrival time is stamped in the same copy (an event sent without <c>at</c> gets <paramref name="now"/>),
+    /// so an event costs one copy at most, not one for each.
+    /// </remarks>
+    private static ShopperEvent ShareIds(ShopperEvent e, List<Click> clicks, DateTimeOffset now)
     {
         var product = Known(clicks, e.ProductId, category: false);
         var category = Known(clicks, e.CategoryId, category: true);
         var query = SharedIds.Share(e.Query);
-        return ReferenceEquals(product, e.ProductId) && ReferenceEquals(category, e.CategoryId) && ReferenceEquals(query, e.Query)
+        return e.At is not null && ReferenceEquals(product, e.ProductId) && ReferenceEquals(category, e.CategoryId) && ReferenceEquals(query, e.Query)
             ? e
-            : e with { ProductId = product, CategoryId = category, Query = query };
+            : e with { At = e.At ?? now, ProductId = product, CategoryId = category, Query = query };
     }
 
     private static string? Known(List<Click> clicks, string? id, bool category)

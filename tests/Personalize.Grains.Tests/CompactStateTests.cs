@@ -222,6 +222,26 @@ public sealed class CompactStateTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public void An_accepted_event_is_copied_once_at_most_stamped_and_with_its_ids_shared()
+    {
+        var state = new ShopperState();
+        var model = new ShopperModel("s", state, new NudgeOptions(), NoTriggerStats.Instance);
+        var now = ClusterFixture.Clock.GetUtcNow();
+        model.Apply(model.Accept(new ShopperEvent { Id = NewId("e"), Type = EventTypes.ProductView, ProductId = new string("p-1") }, now)!, now);
+
+        var sent = new ShopperEvent { Id = NewId("e"), Type = EventTypes.AddToCart, ProductId = new string("p-1"), Quantity = 1 };
+        var accepted = model.Accept(sent, now)!;
+
+        // One copy carries both: the arrival time and the product id the ring already holds.
+        Assert.NotSame(sent, accepted);
+        Assert.Equal(now, accepted.At);
+        Assert.Same(state.Clicks[0].ProductId, accepted.ProductId);
+        // An event already stamped whose ids are the shared ones is not copied at all.
+        var again = accepted with { Id = NewId("e") };
+        Assert.Same(again, model.Accept(again, now));
+    }
+
+    [Fact]
     public void Equal_product_category_and_query_strings_of_different_shoppers_are_kept_once()
     {
         var now = ClusterFixture.Clock.GetUtcNow();
