@@ -25,7 +25,7 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     public string DataDirectory { get; }
     public IReadOnlyDictionary<string, string> Settings { get; }
-    public string BaseUrl { get; }
+    public string BaseUrl { get; private set; }
     public string MarketerKey { get; } = "mk-" + RandomNumberGenerator.GetHexString(24);
     public string StorefrontKey { get; } = "sk-" + RandomNumberGenerator.GetHexString(24);
     public string SigningKey { get; } = RandomNumberGenerator.GetHexString(48);
@@ -55,7 +55,30 @@ public sealed class GatewayProcess : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Starts the gateway and waits until it is ready. A port found free can be taken by another process's
+    /// outgoing connection before the gateway binds it (test classes start gateways side by side); a start
+    /// that fails on a port already in use is tried again on new ports, up to three times in all. Any other
+    /// failure is the test's.
+    /// </summary>
     public async Task StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await StartOnceAsync();
+                return;
+            }
+            catch (GatewayExitedException ex) when (attempt < 3 && ex.Message.Contains("already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                lock (_output) _output.Clear();
+                BaseUrl = $"http://127.0.0.1:{FreePort()}";
+            }
+        }
+    }
+
+    private async Task StartOnceAsync()
     {
         var args = new Dictionary<string, string>
         {
@@ -88,7 +111,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(90);
         while (DateTime.UtcNow < deadline)
         {
-            if (_process.HasExited) throw new InvalidOperationException($"gateway exited with {_process.ExitCode}:\n{Output}");
+            if (_process.HasExited) throw new GatewayExitedException($"gateway exited with {_process.ExitCode}:\n{Output}");
             try
             {
                 if ((await http.GetAsync(BaseUrl + "/health/ready")).IsSuccessStatusCode) return;
@@ -128,4 +151,6 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
+
+    private sealed class GatewayExitedException(string message) : InvalidOperationException(message);
 }
