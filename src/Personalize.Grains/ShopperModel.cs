@@ -31,7 +31,7 @@ public sealed partial class ShopperModel
     public ShopperState State { get; }
 
     /// <summary>
-    /// Stamps the event, shares its id strings (<see cref="ShareIds"/>) and remembers its id; null when the id
+    /// Stamps the event, shares its id strings (<see cref="StampAndShareIds"/>) and remembers its id; null when the id
     /// was seen before (a duplicate).
     /// </summary>
     public ShopperEvent? Accept(ShopperEvent shopperEvent, DateTimeOffset now)
@@ -40,7 +40,7 @@ public sealed partial class ShopperModel
         var idHash = EventIdHash.Of(shopperEvent.Id);
         // A linear search over at most 256 longs (vectorized) costs less than a hash set kept per shopper.
         if (CollectionsMarshal.AsSpan(State.SeenEventIds).Contains(idHash)) return null;
-        var e = ShareIds(shopperEvent, State.Clicks, now);
+        var e = StampAndShareIds(shopperEvent, State.Clicks, now);
         RememberEventId(idHash);
         State.FirstSeen ??= now;
         // Nudge reports and consent come from the storefront, not the shopper: counting them as activity
@@ -145,7 +145,7 @@ public sealed partial class ShopperModel
     /// The arrival time is stamped in the same copy (an event sent without <c>at</c> gets <paramref name="now"/>),
     /// so an event costs one copy at most, not one for each.
     /// </remarks>
-    private static ShopperEvent ShareIds(ShopperEvent e, List<Click> clicks, DateTimeOffset now)
+    private static ShopperEvent StampAndShareIds(ShopperEvent e, List<Click> clicks, DateTimeOffset now)
     {
         var product = Known(clicks, e.ProductId, category: false);
         var category = Known(clicks, e.CategoryId, category: true);

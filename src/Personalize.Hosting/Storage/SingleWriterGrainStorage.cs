@@ -35,8 +35,8 @@ namespace Personalize.Hosting.Storage;
 /// <para>
 /// Given a <see cref="StateSnapshotSerializer"/> (the provider's serializer), a state is serialized when its
 /// write is asked for, by the asking grain, and the writer only stores the bytes: the state as it was at that
-/// call, which is what the caller asked to store. The bytes may sit in an array lent by the shared pool; it
-/// goes back once the write is done, whether it succeeded or not.
+/// call, which is what the caller asked to store. The bytes may sit in an array lent by the shared pool;
+/// <see cref="StateSnapshotSerializer.WriteWith"/> gives it back once the write is done.
 /// </para>
 /// </remarks>
 public sealed class SingleWriterGrainStorage : IGrainStorage, IDisposable
@@ -79,32 +79,7 @@ public sealed class SingleWriterGrainStorage : IGrainStorage, IDisposable
         {
             return Task.FromException(ex);
         }
-        Task written;
-        try
-        {
-            written = OneAtATime(() => snapshots.WriteWith(grainState.State, bytes.Bytes, () => _inner.WriteStateAsync(stateName, grainId, grainState)));
-        }
-        catch
-        {
-            bytes.Dispose();
-            throw;
-        }
-        // The bytes are lent until the write is done with them (StateSnapshotSerializer).
-        if (!written.IsCompleted) return GiveBackAfter(written, bytes);
-        bytes.Dispose();
-        return written;
-    }
-
-    private static async Task GiveBackAfter(Task written, StateBytes bytes)
-    {
-        try
-        {
-            await written.ConfigureAwait(false);
-        }
-        finally
-        {
-            bytes.Dispose();
-        }
+        return OneAtATime(() => snapshots.WriteWith(grainState.State, bytes, () => _inner.WriteStateAsync(stateName, grainId, grainState)));
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>

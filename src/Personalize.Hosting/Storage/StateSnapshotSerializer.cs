@@ -34,21 +34,45 @@ public sealed class StateSnapshotSerializer(IGrainStorageSerializer inner, Binar
     /// <summary>The state's bytes as of now; dispose them once the write that uses them is done.</summary>
     public StateBytes Take<T>(T? state) => lending is null ? new StateBytes(inner.Serialize(state), null) : lending.SerializeLent(state);
 
-    /// <summary>Starts <paramref name="write"/> with <paramref name="bytes"/> standing for <paramref name="state"/>.</summary>
-    public Task WriteWith(object? state, BinaryData bytes, Func<Task> write)
+    /// <summary>
+    /// Starts <paramref name="write"/> with <paramref name="bytes"/> standing for <paramref name="state"/>, and
+    /// gives the bytes back (<see cref="StateBytes.Dispose"/>) once the write is done, whether it succeeded or not.
+    /// </summary>
+    public Task WriteWith(object? state, StateBytes bytes, Func<Task> write)
     {
-        ArgumentNullException.ThrowIfNull(bytes);
+        ArgumentNullException.ThrowIfNull(bytes.Bytes);
         ArgumentNullException.ThrowIfNull(write);
         var outer = _current.Value;
-        _current.Value = new Snapshot(state, bytes);
+        _current.Value = new Snapshot(state, bytes.Bytes);
+        Task written;
         try
         {
             // The flow started here keeps the snapshot across its awaits; this caller's flow gets it back below.
-            return write();
+            written = write();
+        }
+        catch
+        {
+            bytes.Dispose();
+            throw;
         }
         finally
         {
             _current.Value = outer;
+        }
+        if (!written.IsCompleted) return GiveBackAfter(written, bytes);
+        bytes.Dispose();
+        return written;
+    }
+
+    private static async Task GiveBackAfter(Task written, StateBytes bytes)
+    {
+        try
+        {
+            await written.ConfigureAwait(false);
+        }
+        finally
+        {
+            bytes.Dispose();
         }
     }
 
