@@ -24,6 +24,26 @@ public sealed class ChildProcess : IAsyncDisposable
 
     public int ProcessId => _process.Id;
 
+    /// <summary>
+    /// Runtime settings for the servers only (not the load generator), <c>NAME=value</c> pairs separated by
+    /// <c>;</c>, e.g. <c>DOTNET_GCName=libclrgc.so</c>: applied after the defaults above, so they can override them.
+    /// </summary>
+    public const string ServerEnvironmentVariable = "PERSONALIZE_LT_SERVER_ENV";
+
+    /// <summary>Reads <see cref="ServerEnvironmentVariable"/>'s text; a pair without a name is refused, naming it.</summary>
+    public static IReadOnlyList<(string Name, string Value)> ServerEnvironment(string? text)
+    {
+        var pairs = new List<(string, string)>();
+        foreach (var pair in (text ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0)
+                throw new ArgumentException($"{ServerEnvironmentVariable}: '{pair}' is not NAME=value.", nameof(text));
+            pairs.Add((pair[..eq].Trim(), pair[(eq + 1)..]));
+        }
+        return pairs;
+    }
+
     public static async Task<ChildProcess> StartAsync(
         string dll, IEnumerable<string> extraArgs, string logPath, TimeSpan readyTimeout, CancellationToken cancellationToken)
     {
@@ -48,6 +68,10 @@ public sealed class ChildProcess : IAsyncDisposable
         // As the Dockerfiles ship it: a 64 MB gen0 budget (hex), far fewer collections under load. Another
         // budget for the servers only (not the load generator) is measured with PERSONALIZE_LT_SERVER_GEN0SIZE.
         info.Environment["DOTNET_GCgen0size"] = Environment.GetEnvironmentVariable("PERSONALIZE_LT_SERVER_GEN0SIZE") is { Length: > 0 } budget ? budget : "0x4000000";
+        foreach (var (name, value) in ServerEnvironment(Environment.GetEnvironmentVariable(ServerEnvironmentVariable)))
+        {
+            info.Environment[name] = value;
+        }
 
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(logPath))!);
         var log = new StreamWriter(logPath, append: false) { AutoFlush = true };
