@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using System.Text;
+using Personalize.TestSupport;
 
 namespace Personalize.EndToEnd.Tests;
 
@@ -20,7 +19,7 @@ public sealed class GatewayProcess : IAsyncDisposable
     {
         DataDirectory = dataDirectory ?? Directory.CreateTempSubdirectory("personalize-e2e-").FullName;
         Settings = settings ?? new Dictionary<string, string>();
-        BaseUrl = $"http://127.0.0.1:{FreePort()}";
+        BaseUrl = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
     }
 
     public string DataDirectory { get; }
@@ -33,27 +32,6 @@ public sealed class GatewayProcess : IAsyncDisposable
 
     /// <summary>The running gateway's process id (for its memory), or null when stopped.</summary>
     public int? ProcessId => _process is { HasExited: false } p ? p.Id : null;
-
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Personalize.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Personalize.sln not found above " + AppContext.BaseDirectory);
-    }
-
-    /// <summary>The gateway binary built with the same configuration as this test assembly.</summary>
-    public static string GatewayDll()
-    {
-        var configuration = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)).Parent!.Name; // bin/<Configuration>/net10.0
-        return Path.Combine(RepositoryRoot(), "src", "Personalize.Gateway", "bin", configuration, "net10.0", "Personalize.Gateway.dll");
-    }
-
-    public static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>
     /// Starts the gateway and waits until it is ready. A port found free can be taken by another process's
@@ -73,7 +51,7 @@ public sealed class GatewayProcess : IAsyncDisposable
             catch (GatewayExitedException ex) when (attempt < 3 && ex.Message.Contains("already in use", StringComparison.OrdinalIgnoreCase))
             {
                 lock (_output) _output.Clear();
-                BaseUrl = $"http://127.0.0.1:{FreePort()}";
+                BaseUrl = $"http://127.0.0.1:{ServiceProcess.FreePort()}";
             }
         }
     }
@@ -84,8 +62,8 @@ public sealed class GatewayProcess : IAsyncDisposable
         {
             ["urls"] = BaseUrl,
             ["ConnectionStrings:Personalize"] = $"Data Source={Path.Combine(DataDirectory, "personalize.db")}",
-            ["Personalize:Cluster:SiloPort"] = FreePort().ToString(),
-            ["Personalize:Cluster:GatewayPort"] = FreePort().ToString(),
+            ["Personalize:Cluster:SiloPort"] = ServiceProcess.FreePort().ToString(),
+            ["Personalize:Cluster:GatewayPort"] = ServiceProcess.FreePort().ToString(),
             ["Personalize:Auth:MarketerApiKeys:0"] = MarketerKey,
             ["Personalize:Auth:StorefrontApiKeys:0"] = StorefrontKey,
             ["Personalize:Auth:ShopperTokenSigningKey"] = SigningKey,
@@ -97,7 +75,7 @@ public sealed class GatewayProcess : IAsyncDisposable
         foreach (var (key, value) in Settings) args[key] = value;
 
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = DataDirectory };
-        start.ArgumentList.Add(GatewayDll());
+        start.ArgumentList.Add(ServiceProcess.ProjectDll("Personalize.Gateway"));
         foreach (var (key, value) in args) start.ArgumentList.Add($"--{key}={value}");
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
 

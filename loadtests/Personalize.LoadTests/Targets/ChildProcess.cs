@@ -26,7 +26,7 @@ public sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>
     /// Runtime settings for the servers only (not the load generator), <c>NAME=value</c> pairs separated by
-    /// <c>;</c>, e.g. <c>DOTNET_GCName=libclrgc.so</c>: applied after the defaults above, so they can override them.
+    /// <c>;</c>, e.g. <c>DOTNET_GCName=libclrgc.so</c>: applied after the defaults <see cref="StartAsync"/> sets, so they can override them.
     /// </summary>
     public const string ServerEnvironmentVariable = "PERSONALIZE_LT_SERVER_ENV";
 
